@@ -1,0 +1,52 @@
+/**
+ * The port for SMS verification codes: generate + send, then check. The local engine
+ * (CSPRNG codes kept only as an HMAC) and the Alibaba Cloud adapter
+ * (SendSmsVerifyCode / CheckSmsVerifyCode) both implement it.
+ */
+export type SmsCodeType = 'digits' | 'upper' | 'lower' | 'mixedCase' | 'digitsUpper' | 'digitsLower' | 'any';
+
+export interface SendCodeRequest {
+  /** What the code is bound to: `session:<id>` for a session, `scheme:<name>` for the plain SMS API. */
+  scope: string;
+  /** National number, e.g. 13812345678 (mainland China) or E.164 for other countries. */
+  phoneNumber: string;
+  codeLength: number;
+  codeType: SmsCodeType;
+  validitySeconds: number;
+  resendIntervalSeconds: number;
+  /** `replace`: a new code invalidates older ones (vendor DuplicatePolicy 1); `keep`: all unexpired codes stay valid (2). */
+  duplicatePolicy: 'replace' | 'keep';
+  maxWrongTries: number;
+  /** Message template with `##code##` where the code goes. */
+  template?: string;
+  outId?: string;
+  /** Returns the code in the result (vendor ReturnVerifyCode), for the plain SMS API in development only. */
+  returnCode?: boolean;
+}
+
+export type SendCodeResult =
+  | { sent: true; bizId: string; expiresAt: number; resendAvailableAt: number; code?: string }
+  | { sent: false; reason: 'TOO_SOON'; resendAvailableAt: number }
+  | { sent: false; reason: 'DAILY_LIMIT' }
+  | { sent: false; reason: 'DELIVERY_FAILED'; permanent: boolean; detail: string };
+
+export interface CheckCodeRequest {
+  scope: string;
+  phoneNumber: string;
+  code: string;
+  caseSensitive?: boolean;
+}
+
+export type CheckCodeResult =
+  | { result: 'PASS' }
+  /** A wrong code; `triesLeft` for the newest code. */
+  | { result: 'WRONG'; triesLeft: number }
+  /** No valid code: expired, used, superseded, or never sent. One answer for all, so nothing is enumerable. */
+  | { result: 'EXPIRED' }
+  /** Too many wrong tries for this code. */
+  | { result: 'LOCKED' };
+
+export interface SmsVerification {
+  sendCode(request: SendCodeRequest): Promise<SendCodeResult>;
+  checkCode(request: CheckCodeRequest): Promise<CheckCodeResult>;
+}
