@@ -1,0 +1,47 @@
+import type { Platform, ProofPhase, SceneCode } from './policy/scenes.js';
+import type { DeviceSignals, RiskAssessment, SmsCodeCheckResult } from './sessionEvents.js';
+
+export type ProofMethod = 'numberAuth' | 'smsCode' | 'uplinkSms';
+
+export type FailureReason =
+  | 'blocked'
+  | 'cancelled'
+  | 'carrier_error'
+  | 'too_many_wrong_codes'
+  | 'sms_unavailable'
+  | 'uplink_timeout'
+  | 'captcha_failed'
+  | 'no_proof_available';
+
+export interface SessionContext {
+  sessionId: string;
+  schemeCode: string;
+  sceneCode: SceneCode;
+  platform: Platform;
+  boundPhoneNumber?: string;
+  device: DeviceSignals;
+  /** The phase in progress and the numbers proved so far. */
+  phase?: ProofPhase;
+  provedNumbers: Partial<Record<ProofPhase, string>>;
+  /** The number under proof in the current phase, once known. */
+  phoneNumber?: string;
+  /** A carrier proved the number; phone risk and (H5) the middle digits still stand between it and `proved`. */
+  provedByCarrier: boolean;
+  method?: ProofMethod;
+  middleDigitTries: number;
+  smsSends: number;
+  smsWrongTries: number;
+  lastCodeResult?: SmsCodeCheckResult;
+  resendAvailableAt?: number;
+  codeExpiresAt?: number;
+  uplink?: { code: string; receivingNumber: string; expiresAt: number };
+  captchaTries: number;
+  captchaChallenge?: Record<string, unknown>;
+  endpointRisk?: RiskAssessment;
+  phoneRisk?: RiskAssessment;
+  carrierFailure?: { outcome: string; providerCode?: string };
+  failureReason?: FailureReason;
+  verifyToken?: string;
+  verifyTokenExpiresAt?: number;
+  phoneScore?: number;
+}
