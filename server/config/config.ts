@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+const adapterName = z.enum(['simulator', 'alicloud']);
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  REDIS_URL: z.string().optional(),
+  REDIS_KEY_PREFIX: z.string().default('nf:'),
+  NODE_ENV: z.string().optional(),
+  ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must have at least 24 characters').optional(),
+  ACCESS_KEY_ID: z.string().min(8).optional(),
+  ACCESS_KEY_SECRET: z.string().min(24, 'ACCESS_KEY_SECRET must have at least 24 characters').optional(),
+  NUMBERFLOW_SECRET: z.string().min(32, 'NUMBERFLOW_SECRET must have at least 32 characters').optional(),
+  CARRIER_ADAPTER: adapterName.default('simulator'),
+  SMS_ADAPTER: adapterName.default('simulator'),
+  CARRIER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
+  VERIFY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
+  SESSION_RETENTION_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3_600),
+  SMS_DAILY_CAP_PER_NUMBER: z.coerce.number().int().min(1).max(1_000).default(10),
+  SEED_DEMO: z.enum(['true', 'false']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  production: boolean;
+  adminToken?: string;
+  accessKey?: { id: string; secret: string };
+  secret?: string;
+  carrierAdapter: 'simulator' | 'alicloud';
+  smsAdapter: 'simulator' | 'alicloud';
+  carrierTimeoutMs: number;
+  verifyTokenTtlSeconds: number;
+  sessionRetentionSeconds: number;
+  smsDailyCapPerNumber: number;
+  seedDemo: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration from the environment; production refuses what is only fit for development. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if ((e.ACCESS_KEY_ID === undefined) !== (e.ACCESS_KEY_SECRET === undefined)) {
+    throw new ConfigError('ACCESS_KEY_ID and ACCESS_KEY_SECRET go together');
+  }
+  if (production) {
+    const missing = ['ADMIN_TOKEN', 'NUMBERFLOW_SECRET', 'REDIS_URL'].filter((name) => !e[name as keyof typeof e]);
+    if (missing.length) throw new ConfigError(`NODE_ENV=production refuses generated secrets and the in-memory store: set ${missing.join(', ')}`);
+    const simulators = (['CARRIER_ADAPTER', 'SMS_ADAPTER'] as const).filter((name) => e[name] === 'simulator');
+    if (simulators.length) throw new ConfigError(`NODE_ENV=production refuses simulator adapters: set ${simulators.join(' and ')} to a real adapter`);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    production,
+    ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+    ...(e.ACCESS_KEY_ID && e.ACCESS_KEY_SECRET ? { accessKey: { id: e.ACCESS_KEY_ID, secret: e.ACCESS_KEY_SECRET } } : {}),
+    ...(e.NUMBERFLOW_SECRET ? { secret: e.NUMBERFLOW_SECRET } : {}),
+    carrierAdapter: e.CARRIER_ADAPTER,
+    smsAdapter: e.SMS_ADAPTER,
+    carrierTimeoutMs: e.CARRIER_TIMEOUT_MS,
+    verifyTokenTtlSeconds: e.VERIFY_TOKEN_TTL_SECONDS,
+    sessionRetentionSeconds: e.SESSION_RETENTION_SECONDS,
+    smsDailyCapPerNumber: e.SMS_DAILY_CAP_PER_NUMBER,
+    seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !production,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import { pino, type Logger } from 'pino';
+import { AltchaCaptcha } from '../adapters/captcha/altchaCaptcha.js';
+import { SimulatorCarrier } from '../adapters/carrier/simulatorCarrier.js';
+import { LocalSmsVerification } from '../adapters/sms/localSmsVerification.js';
+import { SimulatorSmsOutbox } from '../adapters/sms/simulatorSmsOutbox.js';
+import { AccessKeyRepository } from './accessKeys/accessKeyRepository.js';
+import { ConfigError, type Config } from './config/config.js';
+import { createActionRunner } from './engine/actionRunner.js';
+import { createClientEventGate } from './engine/clientEventGate.js';
+import { MachineRegistry } from './engine/machineRegistry.js';
+import { SessionEngine } from './engine/sessionEngine.js';
+import { UplinkCodes } from './engine/uplinkCodes.js';
+import { createApp } from './http/createApp.js';
+import type { Services } from './http/services.js';
+import { InProcessTimers } from './jobs/inProcessTimers.js';
+import { Metrics } from './observability/metrics.js';
+import { PolicyRepository } from './policies/policyRepository.js';
+import { SignalRiskAssessor } from './risk/signalRiskAssessor.js';
+import { SchemeRepository } from './schemes/schemeRepository.js';
+import type { Scheme } from './schemes/schemeSchema.js';
+import { demoSchemes } from './setup/demoSchemes.js';
+import { configuredOrStoredSecret } from './setup/secrets.js';
+import { createMemoryStorage } from './stores/memory/createMemoryStorage.js';
+import { createRedisStorage } from './stores/redis/createRedisStorage.js';
+import type { Storage } from './stores/storage.js';
+import { AuthTokens } from './tokens/authTokens.js';
+import { VerifyTokenStore } from './tokens/verifyTokenStore.js';
+
+export interface Numberflow {
+  app: Express;
+  services: Services;
+  /** What this process generated or seeded and should tell its operator once. */
+  firstRun: {
+    adminToken?: string;
+    accessKey?: { id: string; secret: string };
+    seededSchemes: Scheme[];
+  };
+  close(): Promise<void>;
+}
+
+export interface NumberflowOverrides {
+  clock?: () => number;
+  logger?: Logger;
+  storage?: Storage;
+}
+
+/** The composition root: builds every part from the configuration and wires them together. */
+export async function createNumberflow(config: Config, overrides: NumberflowOverrides = {}): Promise<Numberflow> {
+  if (config.carrierAdapter !== 'simulator' || config.smsAdapter !== 'simulator') {
+    throw new ConfigError('the alicloud adapters are not available in this version yet: use CARRIER_ADAPTER=simulator and SMS_ADAPTER=simulator');
+  }
+  const clock = overrides.clock ?? Date.now;
+  const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const storage =
+    overrides.storage ?? (config.redisUrl ? createRedisStorage({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }) : createMemoryStorage({ now: clock }));
+  const { kv } = storage;
+
+  const serverSecret = await configuredOrStoredSecret(kv, 'server', config.secret);
+  const adminToken = await configuredOrStoredSecret(kv, 'admin-token', config.adminToken);
+  const secretFor = (purpose: string) => `${purpose}\0${serverSecret.value}`;
+
+  const policies = new PolicyRepository(kv);
+  const schemes = new SchemeRepository(kv, clock);
+  const accessKeys = new AccessKeyRepository(kv, serverSecret.value, clock);
+  const authTokens = new AuthTokens(serverSecret.value);
+  const verifyTokens = new VerifyTokenStore(kv, config.verifyTokenTtlSeconds * 1000);
+  const uplinkCodes = new UplinkCodes(kv);
+  const metrics = new Metrics();
+
+  const carrier = new SimulatorCarrier({ store: kv, now: clock });
+  const outbox = new SimulatorSmsOutbox({ store: kv, now: clock });
+  const sms = new LocalSmsVerification({ store: kv, sender: outbox, hmacKey: secretFor('sms-code'), now: clock, dailyCapPerNumber: config.smsDailyCapPerNumber });
+  const captcha = new AltchaCaptcha({ hmacKey: secretFor('captcha'), now: clock });
+
+  const timers = new InProcessTimers(clock, (error) => logger.error({ err: error }, 'timer delivery failed'));
+  const engine = new SessionEngine({
+    sessions: storage.sessions,
+    policies,
+    machines: new MachineRegistry(policies),
+    runAction: createActionRunner({ carrier, sms, risk: new SignalRiskAssessor(), captcha, verifyTokens, uplinkCodes, clock, carrierTimeoutMs: config.carrierTimeoutMs }),
+    admitClientEvent: createClientEventGate({ sms, captcha }),
+    clock,
+    newSessionId: () => randomBytes(16).toString('base64url'),
+    retentionMs: config.sessionRetentionSeconds * 1000,
+    timerListener: timers,
+    onActionError: (error, session, action) => logger.error({ err: error, sessionId: session.id, action: action.type }, 'action failed; left in the outbox'),
+  });
+  timers.start((sessionId) => engine.get(sessionId));
+
+  const firstRun: Numberflow['firstRun'] = { seededSchemes: [] };
+  if (adminToken.generated) firstRun.adminToken = adminToken.value;
+  if (config.accessKey) {
+    await accessKeys.create({ id: config.accessKey.id, secret: config.accessKey.secret, description: 'from ACCESS_KEY_ID' });
+    if (!(await accessKeys.authenticate(config.accessKey.id, config.accessKey.secret))) {
+      throw new ConfigError(`access key ${config.accessKey.id} exists in the store with another secret or disabled`);
+    }
+  } else if (!config.production && (await accessKeys.list()).length === 0) {
+    const created = await accessKeys.create({ description: 'generated for development' });
+    if (created) firstRun.accessKey = { id: created.key.id, secret: created.secret };
+  }
+  if (config.seedDemo) {
+    for (const demo of demoSchemes) {
+      const created = await schemes.create(demo);
+      if (created) firstRun.seededSchemes.push(created);
+    }
+  }
+
+  const services: Services = {
+    config,
+    clock,
+    logger,
+    storage,
+    engine,
+    policies,
+    schemes,
+    accessKeys,
+    authTokens,
+    verifyTokens,
+    uplinkCodes,
+    adminToken: adminToken.value,
+    metrics,
+    simulator: { carrier, outbox },
+  };
+  return {
+    app: createApp(services),
+    services,
+    firstRun,
+    async close() {
+      timers.stop();
+      await storage.close();
+    },
+  };
+}

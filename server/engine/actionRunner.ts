@@ -1,0 +1,120 @@
+import type { CaptchaVerifier } from '../../adapters/captcha/captchaVerifier.js';
+import { CarrierError, type CarrierGateway } from '../../adapters/carrier/carrierGateway.js';
+import type { SmsVerification } from '../../adapters/sms/smsVerification.js';
+import type { SessionContext, SessionEvent } from '../../machines/index.js';
+import type { RiskAssessor } from '../risk/riskAssessor.js';
+import type { PendingAction } from '../stores/sessionStore.js';
+import type { VerifyTokenStore } from '../tokens/verifyTokenStore.js';
+import type { ActionRunner, LoadedSession } from './sessionEngine.js';
+import type { UplinkCodes } from './uplinkCodes.js';
+
+export interface ActionRunnerDependencies {
+  carrier: CarrierGateway;
+  sms: SmsVerification;
+  risk: RiskAssessor;
+  captcha: CaptchaVerifier;
+  verifyTokens: VerifyTokenStore;
+  uplinkCodes: UplinkCodes;
+  clock: () => number;
+  carrierTimeoutMs: number;
+}
+
+type ResultEvent = SessionEvent extends infer E ? (E extends { at: number } ? Omit<E, 'at'> : never) : never;
+type Params = Record<string, any>;
+
+/** How the shell carries out each named action of the statechart; each returns the event that reports the result. */
+export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner {
+  const handlers: Record<string, (session: LoadedSession, params: Params, action: PendingAction) => Promise<ResultEvent>> = {
+    async assessEndpointRisk(_session, params) {
+      return { type: 'ENDPOINT_RISK_RESULT', ...(await deps.risk.assessEndpoint({ device: params.device, schemeCode: params.schemeCode, platform: params.platform })) };
+    },
+
+    async assessPhoneRisk(_session, params) {
+      return { type: 'PHONE_RISK_RESULT', ...(await deps.risk.assessPhoneNumber({ phoneNumber: params.phoneNumber, schemeCode: params.schemeCode })) };
+    },
+
+    async exchangeCarrierToken(_session, params, action) {
+      return withCarrierTimeout(deps.carrierTimeoutMs, async (signal) => {
+        const result = await deps.carrier.getMobile(params.accessToken, { signal, h5: params.h5, outId: action.id });
+        return { type: 'CARRIER_RESULT', outcome: 'ok', phoneNumber: result.phoneNumber };
+      });
+    },
+
+    async verifyCarrierToken(_session, params, action) {
+      return withCarrierTimeout(deps.carrierTimeoutMs, async (signal) => {
+        const result = await deps.carrier.verifyMobile(params.accessToken, params.phoneNumber, { signal, h5: params.h5, outId: action.id });
+        return { type: 'CARRIER_RESULT', outcome: 'ok', verifyResult: result.verifyResult };
+      });
+    },
+
+    async sendSmsCode(session, params, action) {
+      const result = await deps.sms.sendCode({
+        scope: `session:${session.record.id}`,
+        phoneNumber: params.phoneNumber,
+        codeLength: params.codeLength,
+        codeType: params.codeType,
+        validitySeconds: params.validitySeconds,
+        resendIntervalSeconds: params.resendIntervalSeconds,
+        duplicatePolicy: 'replace',
+        maxWrongTries: params.maxWrongTries,
+        outId: action.id,
+      });
+      if (result.sent) return { type: 'SMS_SENT', expiresAt: result.expiresAt, resendAvailableAt: result.resendAvailableAt };
+      if (result.reason === 'TOO_SOON') return { type: 'SMS_NOT_SENT', reason: 'TOO_SOON', resendAvailableAt: result.resendAvailableAt };
+      return { type: 'SMS_NOT_SENT', reason: result.reason };
+    },
+
+    async prepareUplinkSms(session, params) {
+      const ttlMs = params.validitySeconds * 1000;
+      const code = await deps.uplinkCodes.reserve(session.record.id, params.receivingNumber, ttlMs);
+      return { type: 'UPLINK_SMS_READY', code, receivingNumber: params.receivingNumber, expiresAt: deps.clock() + ttlMs };
+    },
+
+    async createCaptchaChallenge(session, params) {
+      return { type: 'CAPTCHA_READY', challenge: await deps.captcha.createChallenge({ difficulty: params.difficulty, binding: session.record.id }) };
+    },
+
+    async issueVerifyToken(session, params) {
+      const context = session.snapshot.context as SessionContext;
+      const phoneScore = params.scoring ? (await deps.risk.assessPhoneNumber({ phoneNumber: params.phoneNumber, schemeCode: context.schemeCode })).score : undefined;
+      const { verifyToken, expiresAt } = await deps.verifyTokens.issue({
+        sessionId: session.record.id,
+        schemeCode: session.record.schemeCode,
+        sceneCode: session.record.sceneCode,
+        phoneNumber: params.phoneNumber,
+        method: params.method,
+        ...(phoneScore === undefined ? {} : { phoneScore }),
+        issuedAt: deps.clock(),
+      });
+      return { type: 'VERIFY_TOKEN_ISSUED', verifyToken, expiresAt, ...(phoneScore === undefined ? {} : { phoneScore }) };
+    },
+  };
+
+  return async (session, action) => {
+    const handler = handlers[action.type];
+    if (!handler) throw new Error(`no handler for action ${action.type}`);
+    return handler(session, action.params as Params, action) as ReturnType<ActionRunner>;
+  };
+}
+
+/** Runs a carrier call under a deadline; a timeout or a carrier error becomes a CARRIER_RESULT the policy routes. */
+async function withCarrierTimeout(timeoutMs: number, call: (signal: AbortSignal) => Promise<ResultEvent>): Promise<ResultEvent> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new CarrierError('timeout', `carrier did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([call(controller.signal), deadline]);
+  } catch (error) {
+    if (error instanceof CarrierError) {
+      return { type: 'CARRIER_RESULT', outcome: error.kind, ...(error.providerCode ? { providerCode: error.providerCode } : {}) };
+    }
+    return { type: 'CARRIER_RESULT', outcome: 'error', providerCode: 'UNEXPECTED' };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,36 @@
+import type { Request } from 'express';
+import type { AccessKey, AccessKeyRepository } from '../accessKeys/accessKeyRepository.js';
+import { constantTimeEqual } from '../accessKeys/accessKeyRepository.js';
+import type { AuthTokenClaims, AuthTokens } from '../tokens/authTokens.js';
+import { ApiError } from './apiError.js';
+
+function credentialsOf(req: Request, scheme: 'Basic' | 'Bearer'): string | null {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const [kind, value] = header.split(' ', 2);
+  return kind?.toLowerCase() === scheme.toLowerCase() && value ? value.trim() : null;
+}
+
+/** App backends: HTTP Basic with an access key `id:secret`. */
+export async function authenticateAccessKey(req: Request, accessKeys: AccessKeyRepository): Promise<AccessKey> {
+  const encoded = credentialsOf(req, 'Basic');
+  const decoded = encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+  const separator = decoded.indexOf(':');
+  const key = separator > 0 ? await accessKeys.authenticate(decoded.slice(0, separator), decoded.slice(separator + 1)) : null;
+  if (!key) throw new ApiError(401, 'ACCESS_KEY_INVALID', 'HTTP Basic credentials of an enabled access key are required');
+  return key;
+}
+
+/** Clients: Bearer auth token from the app backend. */
+export async function authenticateClient(req: Request, authTokens: AuthTokens, now: number): Promise<AuthTokenClaims> {
+  const token = credentialsOf(req, 'Bearer');
+  const claims = token ? await authTokens.verify(token, now) : null;
+  if (!claims) throw new ApiError(401, 'AUTH_TOKEN_INVALID', 'a valid, unexpired auth token is required (Authorization: Bearer <authToken>)');
+  return claims;
+}
+
+/** Operators: Bearer admin token. */
+export function authenticateAdmin(req: Request, adminToken: string): void {
+  const token = credentialsOf(req, 'Bearer');
+  if (!token || !constantTimeEqual(token, adminToken)) throw new ApiError(401, 'ADMIN_UNAUTHORIZED', 'the admin token is required (Authorization: Bearer <ADMIN_TOKEN>)');
+}

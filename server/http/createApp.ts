@@ -1,0 +1,41 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { errorHandler, unknownRoute } from './errorHandler.js';
+import { adminRoutes } from './routes/adminRoutes.js';
+import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
+import { healthRoutes } from './routes/healthRoutes.js';
+import { sessionRoutes } from './routes/sessionRoutes.js';
+import { simulatorRoutes } from './routes/simulatorRoutes.js';
+import type { Services } from './services.js';
+
+/** Request bodies are small JSON documents; anything larger is refused with 413 before parsing. */
+const bodyLimit = '16kb';
+
+export function createApp(services: Services): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', 'loopback');
+  app.use(requestMetrics(services));
+  app.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(healthRoutes(services));
+  app.use(fusionAuthRoutes(services));
+  app.use(sessionRoutes(services));
+  app.use(adminRoutes(services));
+  app.use(simulatorRoutes(services));
+  app.use(unknownRoute);
+  app.use(errorHandler(services.logger));
+  return app;
+}
+
+function requestMetrics(services: Services): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      services.metrics.httpRequests.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      services.logger.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
+    next();
+  };
+}

@@ -1,0 +1,127 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { schemeCodeSchema, schemeInputSchema } from '../../schemes/schemeSchema.js';
+import { ApiError } from '../apiError.js';
+import { authenticateAdmin } from '../authentication.js';
+import type { Services } from '../services.js';
+import { sessionView, statePath } from '../sessionView.js';
+import { parseInput } from '../validation.js';
+
+const accessKeyRequestSchema = z.object({ description: z.string().max(256).optional() }).strict();
+const accessKeyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+const listLimitSchema = z.coerce.number().int().min(1).max(1000).default(100);
+
+/** The operator's API (Bearer admin token): schemes, access keys, sessions and their traces. */
+export function adminRoutes(services: Services): Router {
+  const router = Router();
+  router.use('/v1/admin', (req, _res, next) => {
+    authenticateAdmin(req, services.adminToken);
+    next();
+  });
+
+  router.get('/v1/admin/schemes', async (_req, res) => {
+    res.json({ schemes: await services.schemes.list() });
+  });
+
+  router.post('/v1/admin/schemes', async (req, res) => {
+    const input = parseInput(schemeInputSchema, req.body);
+    const scheme = await services.schemes.create(input);
+    if (!scheme) throw new ApiError(409, 'SCHEME_EXISTS', `scheme ${input.code} already exists`);
+    res.status(201).location(`/v1/admin/schemes/${scheme.code}`).json(scheme);
+  });
+
+  router.get('/v1/admin/schemes/:code', async (req, res) => {
+    res.json(await existingScheme(services, req));
+  });
+
+  router.put('/v1/admin/schemes/:code', async (req, res) => {
+    const code = parseSchemeCode(req);
+    const input = parseInput(schemeInputSchema, req.body);
+    if (input.code !== undefined && input.code !== code) throw new ApiError(400, 'CODE_MISMATCH', 'the code in the body differs from the code in the path');
+    const scheme = await services.schemes.replace(code, input);
+    if (!scheme) throw schemeNotFound(code);
+    res.json(scheme);
+  });
+
+  router.delete('/v1/admin/schemes/:code', async (req, res) => {
+    const code = parseSchemeCode(req);
+    if (!(await services.schemes.delete(code))) throw schemeNotFound(code);
+    res.status(204).end();
+  });
+
+  router.get('/v1/admin/access-keys', async (_req, res) => {
+    res.json({ accessKeys: await services.accessKeys.list() });
+  });
+
+  router.post('/v1/admin/access-keys', async (req, res) => {
+    const body = parseInput(accessKeyRequestSchema, req.body ?? {});
+    const created = await services.accessKeys.create(body.description ? { description: body.description } : {});
+    if (!created) throw new ApiError(409, 'ACCESS_KEY_EXISTS', 'could not create a unique access key; try again');
+    // The secret is shown this once and never again.
+    res.status(201).json({ ...created.key, secret: created.secret });
+  });
+
+  for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
+    router.post(`/v1/admin/access-keys/:id/${action}`, async (req, res) => {
+      const id = parseInput(accessKeyIdSchema, req.params.id, 'access key id');
+      const key = await services.accessKeys.setEnabled(id, enabled);
+      if (!key) throw new ApiError(404, 'ACCESS_KEY_NOT_FOUND', `access key ${id} does not exist`);
+      res.json(key);
+    });
+  }
+
+  router.delete('/v1/admin/access-keys/:id', async (req, res) => {
+    const id = parseInput(accessKeyIdSchema, req.params.id, 'access key id');
+    if (!(await services.accessKeys.delete(id))) throw new ApiError(404, 'ACCESS_KEY_NOT_FOUND', `access key ${id} does not exist`);
+    res.status(204).end();
+  });
+
+  router.get('/v1/admin/sessions', async (req, res) => {
+    const limit = parseInput(listLimitSchema, req.query.limit, 'limit');
+    const ids = await services.storage.sessions.recentIds(limit);
+    const records = await Promise.all(ids.map((id) => services.engine.get(id)));
+    res.json({ sessions: records.filter((s) => s !== null).map((s) => ({ ...sessionView(s), createdAt: new Date(s.record.createdAt).toISOString() })) });
+  });
+
+  router.get('/v1/admin/sessions/:id', async (req, res) => {
+    const session = await services.engine.get(String(req.params.id));
+    if (!session) throw new ApiError(404, 'SESSION_NOT_FOUND', 'session not found');
+    res.json({
+      ...sessionView(session),
+      policyVersion: session.record.policyVersion,
+      machineId: session.record.machineId,
+      context: session.snapshot.context,
+      timers: session.record.timers,
+      pending: session.record.pending.map(({ id, type }) => ({ id, type })),
+      createdAt: new Date(session.record.createdAt).toISOString(),
+      updatedAt: new Date(session.record.updatedAt).toISOString(),
+    });
+  });
+
+  router.get('/v1/admin/sessions/:id/trace', async (req, res) => {
+    const id = String(req.params.id);
+    const entries = await services.engine.log(id);
+    if (!entries.length) throw new ApiError(404, 'SESSION_NOT_FOUND', 'session not found');
+    res.json({
+      sessionId: id,
+      entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString(), state: statePath(e.state) })),
+    });
+  });
+
+  return router;
+}
+
+function parseSchemeCode(req: Request): string {
+  const parsed = schemeCodeSchema.safeParse(req.params.code);
+  if (!parsed.success) throw schemeNotFound(String(req.params.code));
+  return parsed.data;
+}
+
+async function existingScheme(services: Services, req: Request) {
+  const code = parseSchemeCode(req);
+  const scheme = await services.schemes.get(code);
+  if (!scheme) throw schemeNotFound(code);
+  return scheme;
+}
+
+const schemeNotFound = (code: string) => new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${code} does not exist`);

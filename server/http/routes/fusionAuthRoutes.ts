@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { platforms } from '../../../machines/index.js';
+import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
+import { identityMismatches } from '../../schemes/identityMatch.js';
+import { ApiError } from '../apiError.js';
+import { authenticateAccessKey } from '../authentication.js';
+import type { Services } from '../services.js';
+import { parseInput } from '../validation.js';
+
+const tokenRequestSchema = z
+  .object({
+    schemeCode: z.string().min(1).max(64),
+    platform: z.enum(platforms),
+    packageName: z.string().max(256).optional(),
+    packageSign: z.string().max(128).optional(),
+    bundleId: z.string().max(256).optional(),
+    appId: z.string().max(64).optional(),
+    origin: z.string().max(512).optional(),
+    /** The vendor's range for GetFusionAuthToken. */
+    durationSeconds: z.number().int().min(900).max(43_200),
+    phoneNumber: z.string().min(3).max(32).optional(),
+  })
+  .strict();
+
+const verifyRequestSchema = z.object({ verifyToken: z.string().min(1).max(512) }).strict();
+
+/** The app backend's endpoints (HTTP Basic access key): GetFusionAuthToken and VerifyWithFusionAuthToken as REST. */
+export function fusionAuthRoutes(services: Services): Router {
+  const router = Router();
+
+  router.post('/v1/fusion-auth/token', async (req, res) => {
+    await authenticateAccessKey(req, services.accessKeys);
+    const body = parseInput(tokenRequestSchema, req.body);
+    const scheme = await services.schemes.get(body.schemeCode);
+    if (!scheme) throw new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${body.schemeCode} does not exist`);
+    const mismatched = identityMismatches(scheme, body);
+    if (mismatched.length) {
+      throw new ApiError(403, 'APP_IDENTITY_MISMATCH', `the app identity does not match scheme ${scheme.code}: ${mismatched.join(', ')}`, { fields: mismatched });
+    }
+    let boundPhoneNumber: string | undefined;
+    if (body.phoneNumber !== undefined) {
+      boundPhoneNumber = normalizePhoneNumber(body.phoneNumber) ?? undefined;
+      if (!boundPhoneNumber) throw new ApiError(400, 'INVALID_PHONE_NUMBER', 'phoneNumber is not a valid mobile number');
+    }
+    const { authToken, expiresAt } = await services.authTokens.issue(
+      { schemeCode: scheme.code, platform: scheme.platform, ...(boundPhoneNumber ? { boundPhoneNumber } : {}) },
+      body.durationSeconds,
+      services.clock(),
+    );
+    res.json({ authToken, expiresAt: new Date(expiresAt).toISOString() });
+  });
+
+  router.post('/v1/fusion-auth/verify', async (req, res) => {
+    await authenticateAccessKey(req, services.accessKeys);
+    const body = parseInput(verifyRequestSchema, req.body);
+    const claim = await services.verifyTokens.redeem(body.verifyToken);
+    services.metrics.verifyTokensRedeemed.inc({ result: claim ? 'PASS' : 'refused' });
+    if (!claim) throw new ApiError(404, 'VERIFY_TOKEN_INVALID', 'the verify token is unknown, already used or expired');
+    res.json({
+      verifyResult: 'PASS',
+      phoneNumber: claim.phoneNumber,
+      ...(claim.phoneScore === undefined ? {} : { phoneScore: claim.phoneScore }),
+      sceneCode: claim.sceneCode,
+      schemeCode: claim.schemeCode,
+      method: claim.method,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,59 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { simulatedCarrierOutcomes } from '../../../adapters/carrier/simulatorCarrier.js';
+import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
+import { ApiError } from '../apiError.js';
+import type { Services } from '../services.js';
+import { parseInput } from '../validation.js';
+
+const carrierTokenSchema = z
+  .object({
+    phoneNumber: z.string().min(3).max(32),
+    carrier: z.enum(['mobile', 'unicom', 'telecom']).optional(),
+    outcome: z.enum(simulatedCarrierOutcomes).optional(),
+  })
+  .strict();
+
+const uplinkSmsSchema = z.object({ from: z.string().min(3).max(32), to: z.string().min(3).max(32), text: z.string().min(1).max(1024) }).strict();
+
+function mainlandNumber(raw: string, field: string): string {
+  const phoneNumber = normalizePhoneNumber(raw);
+  if (!phoneNumber || !/^1\d{10}$/.test(phoneNumber)) throw new ApiError(400, 'INVALID_PHONE_NUMBER', `${field} is not a valid mainland China mobile number`);
+  return phoneNumber;
+}
+
+/**
+ * The simulator: what a carrier SDK, an SMS handset and a user's phone would do, for
+ * development and tests. Mounted only while a simulator adapter is active; never in production.
+ */
+export function simulatorRoutes(services: Services): Router {
+  const router = Router();
+  const simulator = services.simulator;
+  if (!simulator) return router;
+
+  router.post('/v1/simulator/carrier-token', async (req, res) => {
+    const body = parseInput(carrierTokenSchema, req.body);
+    const phoneNumber = mainlandNumber(body.phoneNumber, 'phoneNumber');
+    const token = await simulator.carrier.issueToken({ phoneNumber, ...(body.carrier ? { carrier: body.carrier } : {}), ...(body.outcome ? { outcome: body.outcome } : {}) });
+    res.status(201).json(token);
+  });
+
+  router.get('/v1/simulator/sms', async (req, res) => {
+    const raw = parseInput(z.string().min(3).max(32), req.query.phoneNumber, 'phoneNumber query parameter');
+    const phoneNumber = mainlandNumber(raw, 'phoneNumber');
+    const messages = await simulator.outbox.messagesTo(phoneNumber);
+    res.json({ messages: messages.map((m) => ({ to: m.to, text: m.text, sentAt: new Date(m.sentAt).toISOString() })) });
+  });
+
+  router.post('/v1/simulator/uplink-sms', async (req, res) => {
+    const body = parseInput(uplinkSmsSchema, req.body);
+    const from = mainlandNumber(body.from, 'from');
+    const to = body.to.replace(/^\+/, '');
+    const sessionId = await services.uplinkCodes.sessionFor(to, body.text);
+    if (sessionId) await services.engine.deliver(sessionId, { type: 'UPLINK_SMS_RECEIVED', from, text: body.text });
+    // Like a carrier, the answer says the message arrived, not whether it proved anything.
+    res.status(202).json({ accepted: true });
+  });
+
+  return router;
+}

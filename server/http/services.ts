@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import type { SimulatorCarrier } from '../../adapters/carrier/simulatorCarrier.js';
+import type { SimulatorSmsOutbox } from '../../adapters/sms/simulatorSmsOutbox.js';
+import type { AccessKeyRepository } from '../accessKeys/accessKeyRepository.js';
+import type { Config } from '../config/config.js';
+import type { SessionEngine } from '../engine/sessionEngine.js';
+import type { UplinkCodes } from '../engine/uplinkCodes.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { PolicyRepository } from '../policies/policyRepository.js';
+import type { SchemeRepository } from '../schemes/schemeRepository.js';
+import type { Storage } from '../stores/storage.js';
+import type { AuthTokens } from '../tokens/authTokens.js';
+import type { VerifyTokenStore } from '../tokens/verifyTokenStore.js';
+
+/** What the HTTP layer is given by the composition root. */
+export interface Services {
+  config: Config;
+  clock: () => number;
+  logger: Logger;
+  storage: Storage;
+  engine: SessionEngine;
+  policies: PolicyRepository;
+  schemes: SchemeRepository;
+  accessKeys: AccessKeyRepository;
+  authTokens: AuthTokens;
+  verifyTokens: VerifyTokenStore;
+  uplinkCodes: UplinkCodes;
+  adminToken: string;
+  metrics: Metrics;
+  /** Present only while the simulator adapters are active. */
+  simulator?: { carrier: SimulatorCarrier; outbox: SimulatorSmsOutbox };
+}

@@ -1,0 +1,51 @@
+import { nextActionOf, sessionStatus, type NextAction, type SessionContext, type SessionStatus } from '../../machines/index.js';
+import type { LoadedSession } from '../engine/sessionEngine.js';
+
+export interface SessionView {
+  id: string;
+  sceneCode: string;
+  schemeCode: string;
+  status: SessionStatus;
+  state: string;
+  nextAction: NextAction;
+  expiresAt: string;
+  verifyToken?: string;
+  /** Extensions: the record version (for optimistic clients) and why a session failed. */
+  version: number;
+  failureReason?: string;
+}
+
+/** `{proveNumber: {sms: 'awaitingCode'}}` → `proveNumber.sms.awaitingCode`. */
+export function statePath(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+    if (key === undefined) return '';
+    const rest = statePath(child);
+    return rest ? `${key}.${rest}` : key;
+  }
+  return '';
+}
+
+/** What a client sees of a session: enough to take the next step, nothing of the risk engine's reasons. */
+export function sessionView({ record, snapshot, machine }: LoadedSession): SessionView {
+  const context = snapshot.context as SessionContext;
+  const status = sessionStatus(snapshot);
+  const { nodes } = machine.policy;
+  return {
+    id: record.id,
+    sceneCode: record.sceneCode,
+    schemeCode: record.schemeCode,
+    status,
+    state: statePath(snapshot.value),
+    nextAction: nextActionOf(snapshot, {
+      codeLength: nodes.smsCode.codeLength,
+      maxSends: nodes.smsCode.maxSends,
+      maxMiddleDigitTries: nodes.numberAuth.maxMiddleDigitTries,
+    }),
+    expiresAt: new Date(record.expiresAt).toISOString(),
+    ...(status === 'verified' && context.verifyToken ? { verifyToken: context.verifyToken } : {}),
+    version: record.version,
+    ...(status === 'failed' && context.failureReason ? { failureReason: context.failureReason } : {}),
+  };
+}

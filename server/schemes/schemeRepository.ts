@@ -1,0 +1,63 @@
+import { randomInt } from 'node:crypto';
+import type { KeyValueStore } from '../stores/keyValueStore.js';
+import type { Scheme, SchemeInput } from './schemeSchema.js';
+
+const indexKey = 'schemes';
+const keyOf = (code: string) => `scheme:${code}`;
+
+/** Schemes (app registrations) by code, with an index set for listing. */
+export class SchemeRepository {
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly clock: () => number,
+  ) {}
+
+  async get(code: string): Promise<Scheme | null> {
+    const raw = await this.kv.get(keyOf(code));
+    return raw ? (JSON.parse(raw) as Scheme) : null;
+  }
+
+  async list(): Promise<Scheme[]> {
+    const codes = (await this.kv.setMembers(indexKey)).sort();
+    const schemes = await Promise.all(codes.map((code) => this.get(code)));
+    return schemes.filter((s): s is Scheme => s !== null);
+  }
+
+  /** Creates a scheme; null if the code is taken. Without a code, one is generated. */
+  async create(input: SchemeInput): Promise<Scheme | null> {
+    const now = new Date(this.clock()).toISOString();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const code = input.code ?? generateSchemeCode();
+      const scheme: Scheme = { ...input, code, createdAt: now, updatedAt: now };
+      if (await this.kv.set(keyOf(code), JSON.stringify(scheme), { onlyIfAbsent: true })) {
+        await this.kv.addToSet(indexKey, code);
+        return scheme;
+      }
+      if (input.code) return null;
+    }
+    return null;
+  }
+
+  /** Replaces a scheme's fields; null if it does not exist. */
+  async replace(code: string, input: SchemeInput): Promise<Scheme | null> {
+    for (;;) {
+      const raw = await this.kv.get(keyOf(code));
+      if (!raw) return null;
+      const current = JSON.parse(raw) as Scheme;
+      const next: Scheme = { ...input, code, createdAt: current.createdAt, updatedAt: new Date(this.clock()).toISOString() };
+      if (await this.kv.compareAndSwap(keyOf(code), raw, JSON.stringify(next))) return next;
+    }
+  }
+
+  async delete(code: string): Promise<boolean> {
+    const deleted = await this.kv.del(keyOf(code));
+    await this.kv.removeFromSet(indexKey, code);
+    return deleted;
+  }
+}
+
+function generateSchemeCode(): string {
+  let digits = '1';
+  for (let i = 0; i < 14; i++) digits += String(randomInt(0, 10));
+  return `FA${digits}`;
+}

@@ -1,0 +1,19 @@
+import type { Config } from '../config/config.js';
+import type { Numberflow } from '../createNumberflow.js';
+
+/** What a developer needs to start: printed once, when the credentials are generated. */
+export function firstRunBanner(baseUrl: string, config: Config, firstRun: Numberflow['firstRun']): string {
+  const lines = [`numberflow listening on ${baseUrl} (${config.redisUrl ? 'Redis' : 'in-memory store'}, ${config.production ? 'production' : 'development'} mode)`];
+  if (firstRun.adminToken) lines.push(`  admin token (generated):  ${firstRun.adminToken}`);
+  if (firstRun.accessKey) lines.push(`  access key (generated):   ${firstRun.accessKey.id}:${firstRun.accessKey.secret}`);
+  if (firstRun.adminToken || firstRun.accessKey) lines.push('  These are shown once. Set ADMIN_TOKEN, ACCESS_KEY_ID/ACCESS_KEY_SECRET and NUMBERFLOW_SECRET to choose your own.');
+  if (firstRun.seededSchemes.length) {
+    lines.push('  demo schemes:');
+    for (const s of firstRun.seededSchemes) {
+      const identity = [s.packageName, s.packageSign, s.bundleId, s.appId, s.origin].filter(Boolean).join(' ');
+      lines.push(`    ${s.code}  ${s.platform.padEnd(9)} ${identity}`);
+    }
+  }
+  if (!config.production) lines.push(`  simulator: POST ${baseUrl}/v1/simulator/carrier-token, GET ${baseUrl}/v1/simulator/sms?phoneNumber=…`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,36 @@
+import type { Storage } from '../storage.js';
+import { createRedisClient, type RedisConnection } from './redisClient.js';
+import { RedisKeyValueStore } from './redisKeyValueStore.js';
+import { RedisSessionStore } from './redisSessionStore.js';
+
+export interface RedisStorageOptions {
+  /** One `redis://` URL, or several comma-separated ones for a Redis Cluster. */
+  url: string;
+  /** Put before every key, so several deployments (or test files) can share one Redis. */
+  keyPrefix?: string;
+  /** An existing connection to use instead of connecting to `url`; the caller keeps ownership and closes it. */
+  redis?: RedisConnection;
+}
+
+export function createRedisStorage(options: RedisStorageOptions): Storage {
+  const keyPrefix = options.keyPrefix ?? 'nf:';
+  const ownsConnection = options.redis === undefined;
+  const redis = options.redis ?? createRedisClient(options.url);
+  return {
+    kind: 'redis',
+    kv: new RedisKeyValueStore(redis, keyPrefix),
+    sessions: new RedisSessionStore(redis, keyPrefix),
+    async ping() {
+      await redis.ping();
+    },
+    async close() {
+      if (!ownsConnection) return;
+      try {
+        await redis.quit();
+      } catch {
+        // QUIT fails when the connection is already down; make sure no reconnect is pending.
+        redis.disconnect();
+      }
+    },
+  };
+}
