@@ -15,6 +15,7 @@ import { UplinkCodes } from './engine/uplinkCodes.js';
 import { createApp } from './http/createApp.js';
 import type { Services } from './http/services.js';
 import { InProcessTimers } from './jobs/inProcessTimers.js';
+import { RateLimits } from './limits/rateLimits.js';
 import { Metrics } from './observability/metrics.js';
 import { PolicyRepository } from './policies/policyRepository.js';
 import { SignalRiskAssessor } from './risk/signalRiskAssessor.js';
@@ -68,6 +69,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const verifyTokens = new VerifyTokenStore(kv, config.verifyTokenTtlSeconds * 1000);
   const uplinkCodes = new UplinkCodes(kv);
   const metrics = new Metrics();
+  const limits = new RateLimits(storage, config.rateLimits);
 
   const carrier = new SimulatorCarrier({ store: kv, now: clock });
   const outbox = new SimulatorSmsOutbox({ store: kv, now: clock });
@@ -80,7 +82,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     policies,
     machines: new MachineRegistry(policies),
     runAction: createActionRunner({ carrier, sms, risk: new SignalRiskAssessor(), captcha, verifyTokens, uplinkCodes, clock, carrierTimeoutMs: config.carrierTimeoutMs }),
-    admitClientEvent: createClientEventGate({ sms, captcha }),
+    admitClientEvent: createClientEventGate({ sms, captcha, limits }),
     clock,
     newSessionId: () => randomBytes(16).toString('base64url'),
     retentionMs: config.sessionRetentionSeconds * 1000,
@@ -121,6 +123,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     uplinkCodes,
     adminToken: adminToken.value,
     metrics,
+    limits,
     simulator: { carrier, outbox },
   };
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateLimitSettings } from '../limits/rateLimits.js';
 
 const adapterName = z.enum(['simulator', 'alicloud']);
 
@@ -18,6 +19,11 @@ const environmentSchema = z.object({
   VERIFY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
   SESSION_RETENTION_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3_600),
   SMS_DAILY_CAP_PER_NUMBER: z.coerce.number().int().min(1).max(1_000).default(10),
+  RATE_LIMIT_SESSION_STARTS_PER_IP: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_SESSION_STARTS_PER_SCHEME: z.coerce.number().int().min(1).default(6_000),
+  RATE_LIMIT_EVENTS_PER_IP: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_BACKEND_CALLS_PER_IP: z.coerce.number().int().min(1).default(1_200),
+  RATE_LIMIT_CODE_CHECKS_PER_NUMBER: z.coerce.number().int().min(1).default(30),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -37,6 +43,7 @@ export interface Config {
   verifyTokenTtlSeconds: number;
   sessionRetentionSeconds: number;
   smsDailyCapPerNumber: number;
+  rateLimits: RateLimitSettings;
   seedDemo: boolean;
   logLevel: string;
 }
@@ -75,6 +82,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     verifyTokenTtlSeconds: e.VERIFY_TOKEN_TTL_SECONDS,
     sessionRetentionSeconds: e.SESSION_RETENTION_SECONDS,
     smsDailyCapPerNumber: e.SMS_DAILY_CAP_PER_NUMBER,
+    rateLimits: {
+      sessionStartsPerIpPerMinute: e.RATE_LIMIT_SESSION_STARTS_PER_IP,
+      sessionStartsPerSchemePerMinute: e.RATE_LIMIT_SESSION_STARTS_PER_SCHEME,
+      eventsPerIpPerMinute: e.RATE_LIMIT_EVENTS_PER_IP,
+      backendCallsPerIpPerMinute: e.RATE_LIMIT_BACKEND_CALLS_PER_IP,
+      codeChecksPerNumberPerDay: e.RATE_LIMIT_CODE_CHECKS_PER_NUMBER,
+    },
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !production,
     logLevel: e.LOG_LEVEL,
   };

@@ -5,6 +5,7 @@ import type { AccessKeyRepository } from '../accessKeys/accessKeyRepository.js';
 import type { Config } from '../config/config.js';
 import type { SessionEngine } from '../engine/sessionEngine.js';
 import type { UplinkCodes } from '../engine/uplinkCodes.js';
+import type { RateLimits } from '../limits/rateLimits.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { PolicyRepository } from '../policies/policyRepository.js';
 import type { SchemeRepository } from '../schemes/schemeRepository.js';
@@ -27,6 +28,7 @@ export interface Services {
   uplinkCodes: UplinkCodes;
   adminToken: string;
   metrics: Metrics;
+  limits: RateLimits;
   /** Present only while the simulator adapters are active. */
   simulator?: { carrier: SimulatorCarrier; outbox: SimulatorSmsOutbox };
 }

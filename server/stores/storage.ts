@@ -1,3 +1,4 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { KeyValueStore } from './keyValueStore.js';
 import type { SessionStore } from './sessionStore.js';
 
@@ -6,6 +7,8 @@ export interface Storage {
   readonly kind: 'memory' | 'redis';
   readonly kv: KeyValueStore;
   readonly sessions: SessionStore;
+  /** A rate limiter (rate-limiter-flexible) on this store: `points` per `durationSeconds` per key. */
+  rateLimiter(options: { name: string; points: number; durationSeconds: number }): RateLimiterAbstract;
   /** Resolves when the store answers; rejects when it is unreachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

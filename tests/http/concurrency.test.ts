@@ -27,8 +27,8 @@ async function expectLogReplaysToStoredState(sessionId: string) {
     expect(snapshot.value).toEqual(entry.state);
   }
   expect(snapshot.value).toEqual(stored!.snapshot.value);
-  const { verifyToken: _replayed, ...replayedContext } = snapshot.context as Record<string, unknown>;
-  const { verifyToken: _stored, ...storedContext } = stored!.snapshot.context as Record<string, unknown>;
+  const { verifyToken: _replayed, ...replayedContext } = snapshot.context as unknown as Record<string, unknown>;
+  const { verifyToken: _stored, ...storedContext } = stored!.snapshot.context as unknown as Record<string, unknown>;
   expect(replayedContext).toEqual(storedContext);
 }
 

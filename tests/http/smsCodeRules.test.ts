@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FusionAuthFlow, androidScheme } from '../support/fusionAuthFlow.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
@@ -108,15 +110,14 @@ describe('SMS code rules over HTTP on Redis', () => {
     const { authToken, session, code } = await sessionWithCode('13600000007');
     const done = await flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
     expect(done.status).toBe('verified');
-    const ttlMs = await server.numberflow.services.storage.kv.ttlMs(`verify-token:${(await import('node:crypto')).createHash('sha256').update(done.verifyToken).digest('hex')}`);
+    const ttlMs = await server.numberflow.services.storage.kv.ttlMs(`verify-token:${createHash('sha256').update(done.verifyToken).digest('hex')}`);
     expect(ttlMs).toBeGreaterThan(590_000);
     expect(ttlMs).toBeLessThanOrEqual(600_000);
   });
 
   it('never keeps the plain code: the stored SMS state has only digests', async () => {
     const { code } = await sessionWithCode('13600000008');
-    const redis = (await import('ioredis')).default;
-    const client = new redis((await import('vitest')).inject('redisUrl'));
+    const client = new Redis(inject('redisUrl'));
     try {
       const keys = await client.keys(`${server.keyPrefix}*`);
       for (const key of keys) {

@@ -6,7 +6,7 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-type Auth = { basic: [string, string] } | { bearer: string } | 'accessKey' | 'admin' | 'none';
+type Auth = { basic: readonly [string, string] } | { bearer: string } | 'accessKey' | 'admin' | 'none';
 
 /** A thin fetch wrapper that speaks the public HTTP contract. */
 export class ApiClient {

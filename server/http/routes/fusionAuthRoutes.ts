@@ -6,6 +6,7 @@ import { identityMismatches } from '../../schemes/identityMatch.js';
 import { ApiError } from '../apiError.js';
 import { authenticateAccessKey } from '../authentication.js';
 import type { Services } from '../services.js';
+import { clientIp } from '../clientIp.js';
 import { parseInput } from '../validation.js';
 
 const tokenRequestSchema = z
@@ -30,6 +31,7 @@ export function fusionAuthRoutes(services: Services): Router {
   const router = Router();
 
   router.post('/v1/fusion-auth/token', async (req, res) => {
+    await services.limits.consume('backendCallPerIp', clientIp(req));
     await authenticateAccessKey(req, services.accessKeys);
     const body = parseInput(tokenRequestSchema, req.body);
     const scheme = await services.schemes.get(body.schemeCode);
@@ -52,6 +54,7 @@ export function fusionAuthRoutes(services: Services): Router {
   });
 
   router.post('/v1/fusion-auth/verify', async (req, res) => {
+    await services.limits.consume('backendCallPerIp', clientIp(req));
     await authenticateAccessKey(req, services.accessKeys);
     const body = parseInput(verifyRequestSchema, req.body);
     const claim = await services.verifyTokens.redeem(body.verifyToken);

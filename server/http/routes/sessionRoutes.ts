@@ -7,6 +7,7 @@ import { authenticateClient } from '../authentication.js';
 import { clientEventSchema, isClientEventType } from '../clientEventSchema.js';
 import type { Services } from '../services.js';
 import { sessionView } from '../sessionView.js';
+import { clientIp } from '../clientIp.js';
 import { parseInput } from '../validation.js';
 
 const deviceSchema = z
@@ -37,7 +38,9 @@ export function sessionRoutes(services: Services): Router {
   const router = Router();
 
   router.post('/v1/sessions', async (req, res) => {
+    await services.limits.consume('sessionStartPerIp', clientIp(req));
     const claims = await authenticateClient(req, services.authTokens, services.clock());
+    await services.limits.consume('sessionStartPerScheme', claims.schemeCode);
     const body = parseInput(startSessionSchema, req.body);
     const scene = scenes[body.sceneCode];
     if (scene.needsBoundPhoneNumber && !claims.boundPhoneNumber) {
@@ -66,6 +69,7 @@ export function sessionRoutes(services: Services): Router {
   });
 
   router.post('/v1/sessions/:id/events', async (req, res) => {
+    await services.limits.consume('eventPerIp', clientIp(req));
     const claims = await authenticateClient(req, services.authTokens, services.clock());
     const id = parseSessionId(req.params.id);
     const type = (req.body as { type?: unknown } | undefined)?.type;

@@ -1,3 +1,4 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Storage } from '../storage.js';
 import { MemoryKeyValueStore } from './memoryKeyValueStore.js';
 import { MemorySessionStore } from './memorySessionStore.js';
@@ -24,6 +25,9 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
     kind: 'memory',
     kv,
     sessions,
+    rateLimiter({ name, points, durationSeconds }) {
+      return new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });
+    },
     async ping() {},
     async close() {
       clearInterval(sweep);

@@ -1,3 +1,4 @@
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Storage } from '../storage.js';
 import { createRedisClient, type RedisConnection } from './redisClient.js';
 import { RedisKeyValueStore } from './redisKeyValueStore.js';
@@ -20,6 +21,10 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     kind: 'redis',
     kv: new RedisKeyValueStore(redis, keyPrefix),
     sessions: new RedisSessionStore(redis, keyPrefix),
+    rateLimiter({ name, points, durationSeconds }) {
+      // The hash tag keeps each limiter's keys in one slot, so it also works on a Redis Cluster.
+      return new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}{rl-${name}}`, points, duration: durationSeconds });
+    },
     async ping() {
       await redis.ping();
     },
