@@ -1,21 +1,15 @@
 import { initialTransition, transition } from 'xstate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionEvent, SessionInput } from '../../machines/index.js';
-import { FusionAuthFlow, androidScheme } from '../support/fusionAuthFlow.js';
-import { startTestServer, type TestServer } from '../support/testServer.js';
+import { androidScheme } from '../support/fusionAuthFlow.js';
+import { useTestServer } from '../support/useTestServer.js';
 
-let server: TestServer;
-let flow: FusionAuthFlow;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  flow = new FusionAuthFlow(server.api);
-});
-afterAll(() => server.close());
+const ctx = useTestServer();
 
 /** Replays the stored log through the pure machine: it must arrive exactly where the store says the session is. */
 async function expectLogReplaysToStoredState(sessionId: string) {
-  const { engine } = server.numberflow.services;
+  const { engine } = ctx.server.numberflow.services;
   const stored = await engine.load(sessionId);
   const entries = await engine.log(sessionId);
   expect(entries.map((e) => e.version)).toEqual(entries.map((_, i) => i + 1)); // no gaps, no duplicates
@@ -34,12 +28,12 @@ async function expectLogReplaysToStoredState(sessionId: string) {
 
 describe('parallel events on one session', () => {
   it('30 racing wrong codes: one winner per version, every accepted try counted once', async () => {
-    const authToken = await flow.authToken(androidScheme, { phoneNumber: '13500000001' });
-    const session = await flow.openOk(authToken, '100003');
-    const code = await flow.latestSmsCode('13500000001');
+    const authToken = await ctx.flow.authToken(androidScheme, { phoneNumber: '13500000001' });
+    const session = await ctx.flow.openOk(authToken, '100003');
+    const code = await ctx.flow.latestSmsCode('13500000001');
     const wrong = code === '000000' ? '111111' : '000000';
 
-    const responses = await Promise.all(Array.from({ length: 30 }, () => flow.send(authToken, session.id, { type: 'SMS_CODE', code: wrong })));
+    const responses = await Promise.all(Array.from({ length: 30 }, () => ctx.flow.send(authToken, session.id, { type: 'SMS_CODE', code: wrong })));
     const accepted = responses.filter((r) => r.status === 200);
     const refused = responses.filter((r) => r.status !== 200);
     expect(accepted.length).toBeGreaterThanOrEqual(1);
@@ -51,8 +45,8 @@ describe('parallel events on one session', () => {
     const versions = accepted.map((r) => r.body.version as number);
     expect(new Set(versions).size).toBe(versions.length);
 
-    const final = await flow.get(authToken, session.id);
-    const { engine } = server.numberflow.services;
+    const final = await ctx.flow.get(authToken, session.id);
+    const { engine } = ctx.server.numberflow.services;
     const context = (await engine.load(session.id))!.snapshot.context as { smsWrongTries: number };
     expect(context.smsWrongTries).toBe(accepted.length);
     expect(final.body.version).toBe(session.version + accepted.length);
@@ -60,25 +54,25 @@ describe('parallel events on one session', () => {
   });
 
   it('racing numbers on one session: exactly one wins, and only that number gets a code', async () => {
-    const authToken = await flow.authToken();
-    const session = await flow.openOk(authToken, '100004');
+    const authToken = await ctx.flow.authToken();
+    const session = await ctx.flow.openOk(authToken, '100004');
     const numbers = Array.from({ length: 12 }, (_, i) => `1350000${String(100 + i).padStart(4, '0')}`);
-    const responses = await Promise.all(numbers.map((phoneNumber) => flow.send(authToken, session.id, { type: 'PHONE_NUMBER', phoneNumber })));
+    const responses = await Promise.all(numbers.map((phoneNumber) => ctx.flow.send(authToken, session.id, { type: 'PHONE_NUMBER', phoneNumber })));
     const winners = responses.map((r, i) => ({ r, phoneNumber: numbers[i]! })).filter(({ r }) => r.status === 200);
     expect(winners).toHaveLength(1);
     for (const r of responses.filter((r) => r.status !== 200)) expect(r.status).toBe(409);
 
-    const sent = await Promise.all(numbers.map(async (n) => (await flow.smsMessages(n)).length));
+    const sent = await Promise.all(numbers.map(async (n) => (await ctx.flow.smsMessages(n)).length));
     expect(sent.reduce((a, b) => a + b, 0)).toBe(1);
     expect(sent[numbers.indexOf(winners[0]!.phoneNumber)]).toBe(1);
     await expectLogReplaysToStoredState(session.id);
   });
 
   it('racing verify-token exchanges: the number goes out once', async () => {
-    const authToken = await flow.authToken();
-    const session = await flow.openOk(authToken, '100001');
-    const done = await flow.sendOk(authToken, session.id, { type: 'NUMBER_AUTH_TOKEN', accessToken: await flow.carrierToken('13500000002') });
-    const responses = await Promise.all(Array.from({ length: 20 }, () => flow.verify(done.verifyToken)));
+    const authToken = await ctx.flow.authToken();
+    const session = await ctx.flow.openOk(authToken, '100001');
+    const done = await ctx.flow.sendOk(authToken, session.id, { type: 'NUMBER_AUTH_TOKEN', accessToken: await ctx.flow.carrierToken('13500000002') });
+    const responses = await Promise.all(Array.from({ length: 20 }, () => ctx.flow.verify(done.verifyToken)));
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 404)).toHaveLength(19);
   });

@@ -1,24 +1,18 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FusionAuthFlow, androidScheme } from '../support/fusionAuthFlow.js';
-import { startTestServer, type TestServer } from '../support/testServer.js';
+import { describe, expect, inject, it } from 'vitest';
+import { androidScheme } from '../support/fusionAuthFlow.js';
+import { useTestServer } from '../support/useTestServer.js';
 
-let server: TestServer;
-let flow: FusionAuthFlow;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  flow = new FusionAuthFlow(server.api);
-});
-afterAll(() => server.close());
+const ctx = useTestServer();
 
 /** A reset-password session: the code goes to the bound number at once. */
 async function sessionWithCode(phoneNumber: string) {
-  const authToken = await flow.authToken(androidScheme, { phoneNumber });
-  const session = await flow.openOk(authToken, '100003');
+  const authToken = await ctx.flow.authToken(androidScheme, { phoneNumber });
+  const session = await ctx.flow.openOk(authToken, '100003');
   expect(session.nextAction.type).toBe('smsCode');
-  return { authToken, session, code: await flow.latestSmsCode(phoneNumber) };
+  return { authToken, session, code: await ctx.flow.latestSmsCode(phoneNumber) };
 }
 
 function wrongCodeFor(code: string): string {
@@ -29,19 +23,19 @@ describe('SMS code rules over HTTP on Redis', () => {
   it('locks the session after five wrong codes; even the right code is refused then', async () => {
     const { authToken, session, code } = await sessionWithCode('13600000001');
     for (let attempt = 1; attempt <= 4; attempt++) {
-      const wrong = await flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: wrongCodeFor(code) });
+      const wrong = await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: wrongCodeFor(code) });
       expect(wrong).toMatchObject({ status: 'pending', nextAction: { type: 'smsCode', lastResult: 'WRONG' } });
     }
-    const fifth = await flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: wrongCodeFor(code) });
+    const fifth = await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: wrongCodeFor(code) });
     expect(fifth).toMatchObject({ status: 'failed', failureReason: 'too_many_wrong_codes' });
-    const late = await flow.send(authToken, session.id, { type: 'SMS_CODE', code });
+    const late = await ctx.flow.send(authToken, session.id, { type: 'SMS_CODE', code });
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('SESSION_FINISHED');
   });
 
   it('refuses a resend before the interval with the time it is allowed, and allows it after', async () => {
     const { authToken, session, code } = await sessionWithCode('13600000002');
-    const early = await flow.send(authToken, session.id, { type: 'RESEND_SMS' });
+    const early = await ctx.flow.send(authToken, session.id, { type: 'RESEND_SMS' });
     expect(early.status).toBe(429);
     expect(early.body.error.code).toBe('RESEND_TOO_EARLY');
     const allowedAt = Date.parse(early.body.error.details.resendAvailableAt);
@@ -50,67 +44,67 @@ describe('SMS code rules over HTTP on Redis', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(59);
     expect(retryAfter).toBeLessThanOrEqual(60);
 
-    server.clock.advanceSeconds(61);
-    const resent = await flow.sendOk(authToken, session.id, { type: 'RESEND_SMS' });
+    ctx.server.clock.advanceSeconds(61);
+    const resent = await ctx.flow.sendOk(authToken, session.id, { type: 'RESEND_SMS' });
     expect(resent.nextAction).toMatchObject({ type: 'smsCode', sendsLeft: 3 });
-    const newCode = await flow.latestSmsCode('13600000002');
-    expect((await flow.smsMessages('13600000002')).length).toBe(2);
+    const newCode = await ctx.flow.latestSmsCode('13600000002');
+    expect((await ctx.flow.smsMessages('13600000002')).length).toBe(2);
     if (newCode !== code) {
-      const old = await flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
+      const old = await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
       expect(old.nextAction.lastResult).toBe('WRONG'); // a new code replaces the old one: the old one is just wrong now
     }
-    expect((await flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: newCode })).status).toBe('verified');
+    expect((await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: newCode })).status).toBe('verified');
   });
 
   it('a code that outlived its validity no longer verifies; a new one does', async () => {
     const { authToken, session, code } = await sessionWithCode('13600000003');
-    server.clock.advanceSeconds(301);
-    const expired = await flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
+    ctx.server.clock.advanceSeconds(301);
+    const expired = await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
     expect(expired).toMatchObject({ status: 'pending', state: 'proveBoundNumber.sms.codeExpired', nextAction: { type: 'smsCode', lastResult: 'EXPIRED', codeExpiresAt: null } });
-    await flow.sendOk(authToken, session.id, { type: 'RESEND_SMS' });
-    const done = await flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: await flow.latestSmsCode('13600000003') });
+    await ctx.flow.sendOk(authToken, session.id, { type: 'RESEND_SMS' });
+    const done = await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: await ctx.flow.latestSmsCode('13600000003') });
     expect(done.status).toBe('verified');
   });
 
   it('a code is single use and bound to its session', async () => {
     const first = await sessionWithCode('13600000004');
-    server.clock.advanceSeconds(61);
+    ctx.server.clock.advanceSeconds(61);
     const second = await sessionWithCode('13600000004');
     // The first session's code does not open the second session.
-    const crossed = await flow.sendOk(second.authToken, second.session.id, { type: 'SMS_CODE', code: first.code === second.code ? wrongCodeFor(first.code) : first.code });
+    const crossed = await ctx.flow.sendOk(second.authToken, second.session.id, { type: 'SMS_CODE', code: first.code === second.code ? wrongCodeFor(first.code) : first.code });
     expect(crossed.nextAction.lastResult).toBe('WRONG');
-    expect((await flow.sendOk(first.authToken, first.session.id, { type: 'SMS_CODE', code: first.code })).status).toBe('verified');
+    expect((await ctx.flow.sendOk(first.authToken, first.session.id, { type: 'SMS_CODE', code: first.code })).status).toBe('verified');
   });
 
   it('stops sending after the maximum number of codes per session', async () => {
     const { authToken, session } = await sessionWithCode('13600000005');
     for (let sent = 1; sent < 5; sent++) {
-      server.clock.advanceSeconds(61);
-      await flow.sendOk(authToken, session.id, { type: 'RESEND_SMS' });
+      ctx.server.clock.advanceSeconds(61);
+      await ctx.flow.sendOk(authToken, session.id, { type: 'RESEND_SMS' });
     }
-    server.clock.advanceSeconds(61);
-    const sixth = await flow.send(authToken, session.id, { type: 'RESEND_SMS' });
+    ctx.server.clock.advanceSeconds(61);
+    const sixth = await ctx.flow.send(authToken, session.id, { type: 'RESEND_SMS' });
     expect(sixth.status).toBe(409);
     expect(sixth.body.error.code).toBe('SMS_SEND_LIMIT');
-    expect((await flow.smsMessages('13600000005')).length).toBe(5);
+    expect((await ctx.flow.smsMessages('13600000005')).length).toBe(5);
   });
 
   it('an expired session says so: GET shows expired, events get 410', async () => {
     const { authToken, session, code } = await sessionWithCode('13600000006');
-    server.clock.advanceSeconds(601);
-    const view = await flow.get(authToken, session.id);
+    ctx.server.clock.advanceSeconds(601);
+    const view = await ctx.flow.get(authToken, session.id);
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ status: 'expired', state: 'expired', nextAction: { type: 'none' } });
-    const late = await flow.send(authToken, session.id, { type: 'SMS_CODE', code });
+    const late = await ctx.flow.send(authToken, session.id, { type: 'SMS_CODE', code });
     expect(late.status).toBe(410);
     expect(late.body.error.code).toBe('SESSION_EXPIRED');
   });
 
   it('an unused verify token stops working after its TTL', async () => {
     const { authToken, session, code } = await sessionWithCode('13600000007');
-    const done = await flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
+    const done = await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
     expect(done.status).toBe('verified');
-    const ttlMs = await server.numberflow.services.storage.kv.ttlMs(`verify-token:${createHash('sha256').update(done.verifyToken).digest('hex')}`);
+    const ttlMs = await ctx.server.numberflow.services.storage.kv.ttlMs(`verify-token:${createHash('sha256').update(done.verifyToken).digest('hex')}`);
     expect(ttlMs).toBeGreaterThan(590_000);
     expect(ttlMs).toBeLessThanOrEqual(600_000);
   });
@@ -119,7 +113,7 @@ describe('SMS code rules over HTTP on Redis', () => {
     const { code } = await sessionWithCode('13600000008');
     const client = new Redis(inject('redisUrl'));
     try {
-      const keys = await client.keys(`${server.keyPrefix}*`);
+      const keys = await client.keys(`${ctx.server.keyPrefix}*`);
       for (const key of keys) {
         const type = await client.type(key);
         const value = type === 'string' ? await client.get(key) : type === 'hash' ? JSON.stringify(await client.hgetall(key)) : type === 'list' ? JSON.stringify(await client.lrange(key, 0, -1)) : type === 'stream' ? JSON.stringify(await client.xrange(key, '-', '+')) : '';
