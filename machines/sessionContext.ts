@@ -1,5 +1,5 @@
-import type { Platform, ProofPhase, SceneCode } from './policy/scenes.js';
-import type { DeviceSignals, RiskAssessment, SmsCodeCheckResult } from './sessionEvents.js';
+import type { ProofPhase } from './policy/scenes.js';
+import type { RiskAssessment, SessionInput, SmsCodeCheckResult } from './sessionEvents.js';
 
 export type ProofMethod = 'numberAuth' | 'smsCode' | 'uplinkSms';
 
@@ -13,13 +13,8 @@ export type FailureReason =
   | 'captcha_failed'
   | 'no_proof_available';
 
-export interface SessionContext {
-  sessionId: string;
-  schemeCode: string;
-  sceneCode: SceneCode;
-  platform: Platform;
-  boundPhoneNumber?: string;
-  device: DeviceSignals;
+/** The input a session starts with, and what it learns on the way. */
+export interface SessionContext extends SessionInput {
   /** The phase in progress and the numbers proved so far. */
   phase?: ProofPhase;
   provedNumbers: Partial<Record<ProofPhase, string>>;
