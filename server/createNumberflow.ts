@@ -124,6 +124,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     adminToken: adminToken.value,
     metrics,
     limits,
+    adapters: { carrier, sms },
     simulator: { carrier, outbox },
   };
   return {

@@ -1,5 +1,6 @@
 import type { CaptchaVerifier } from '../../adapters/captcha/captchaVerifier.js';
 import { CarrierError, type CarrierGateway } from '../../adapters/carrier/carrierGateway.js';
+import { withCarrierDeadline } from '../../adapters/carrier/withCarrierDeadline.js';
 import type { SmsVerification } from '../../adapters/sms/smsVerification.js';
 import type { SessionContext, SessionEvent } from '../../machines/index.js';
 import type { RiskAssessor } from '../risk/riskAssessor.js';
@@ -97,24 +98,14 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
   };
 }
 
-/** Runs a carrier call under a deadline; a timeout or a carrier error becomes a CARRIER_RESULT the policy routes. */
+/** A carrier timeout or error becomes a CARRIER_RESULT that the policy routes. */
 async function withCarrierTimeout(timeoutMs: number, call: (signal: AbortSignal) => Promise<ResultEvent>): Promise<ResultEvent> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new CarrierError('timeout', `carrier did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
   try {
-    return await Promise.race([call(controller.signal), deadline]);
+    return await withCarrierDeadline(timeoutMs, call);
   } catch (error) {
     if (error instanceof CarrierError) {
       return { type: 'CARRIER_RESULT', outcome: error.kind, ...(error.providerCode ? { providerCode: error.providerCode } : {}) };
     }
     return { type: 'CARRIER_RESULT', outcome: 'error', providerCode: 'UNEXPECTED' };
-  } finally {
-    clearTimeout(timer);
   }
 }

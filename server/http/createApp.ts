@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { errorHandler, unknownRoute } from './errorHandler.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
+import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { simulatorRoutes } from './routes/simulatorRoutes.js';
@@ -19,6 +20,7 @@ export function createApp(services: Services): Express {
   app.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(healthRoutes(services));
   app.use(fusionAuthRoutes(services));
+  app.use(plainVerificationRoutes(services));
   app.use(sessionRoutes(services));
   app.use(adminRoutes(services));
   app.use(simulatorRoutes(services));

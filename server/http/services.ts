@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { CarrierGateway } from '../../adapters/carrier/carrierGateway.js';
+import type { SmsVerification } from '../../adapters/sms/smsVerification.js';
 import type { SimulatorCarrier } from '../../adapters/carrier/simulatorCarrier.js';
 import type { SimulatorSmsOutbox } from '../../adapters/sms/simulatorSmsOutbox.js';
 import type { AccessKeyRepository } from '../accessKeys/accessKeyRepository.js';
@@ -29,6 +31,8 @@ export interface Services {
   adminToken: string;
   metrics: Metrics;
   limits: RateLimits;
+  /** The outside world, as the configuration chose it. */
+  adapters: { carrier: CarrierGateway; sms: SmsVerification };
   /** Present only while the simulator adapters are active. */
   simulator?: { carrier: SimulatorCarrier; outbox: SimulatorSmsOutbox };
 }
