@@ -4,6 +4,7 @@ import { schemeCodeSchema, schemeInputSchema } from '../../schemes/schemeSchema.
 import { ApiError } from '../apiError.js';
 import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
+import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { sessionView, statePath } from '../sessionView.js';
 import { parseInput } from '../validation.js';
 
@@ -84,8 +85,8 @@ export function adminRoutes(services: Services): Router {
   });
 
   router.get('/v1/admin/sessions/:id', async (req, res) => {
-    const session = await services.engine.get(String(req.params.id));
-    if (!session) throw new ApiError(404, 'SESSION_NOT_FOUND', 'session not found');
+    const session = await services.engine.get(parseSessionId(req.params.id));
+    if (!session) throw sessionNotFound();
     res.json({
       ...sessionView(session),
       policyVersion: session.record.policyVersion,
@@ -99,9 +100,9 @@ export function adminRoutes(services: Services): Router {
   });
 
   router.get('/v1/admin/sessions/:id/trace', async (req, res) => {
-    const id = String(req.params.id);
+    const id = parseSessionId(req.params.id);
     const entries = await services.engine.log(id);
-    if (!entries.length) throw new ApiError(404, 'SESSION_NOT_FOUND', 'session not found');
+    if (!entries.length) throw sessionNotFound();
     res.json({
       sessionId: id,
       entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString(), state: statePath(e.state) })),

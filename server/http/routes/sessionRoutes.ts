@@ -8,6 +8,7 @@ import { clientEventSchema, isClientEventType } from '../clientEventSchema.js';
 import type { Services } from '../services.js';
 import { sessionView } from '../sessionView.js';
 import { clientIp } from '../clientIp.js';
+import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { parseInput } from '../validation.js';
 
 const deviceSchema = z
@@ -31,7 +32,6 @@ const deviceSchema = z
   .strict();
 
 const startSessionSchema = z.object({ sceneCode: z.enum(sceneCodes), device: deviceSchema.default({}) }).strict();
-const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 /** The client's session endpoints (Bearer auth token). A token only ever reaches sessions of its own scheme. */
 export function sessionRoutes(services: Services): Router {
@@ -94,11 +94,4 @@ export function sessionRoutes(services: Services): Router {
   return router;
 }
 
-function parseSessionId(raw: unknown): string {
-  const parsed = sessionIdSchema.safeParse(raw);
-  if (!parsed.success) throw sessionNotFound();
-  return parsed.data;
-}
-
-const sessionNotFound = () => new ApiError(404, 'SESSION_NOT_FOUND', 'session not found');
 
