@@ -224,7 +224,8 @@ export class SessionEngine {
   }
 
   private ttlOf(record: SessionRecord): number {
-    return Math.max(record.expiresAt - this.options.clock(), 0) + this.options.retentionMs;
+    // At least a second: a finished session must still be readable by the request that finished it.
+    return Math.max(record.expiresAt - this.options.clock(), 0) + Math.max(this.options.retentionMs, 1000);
   }
 }
 
