@@ -3,6 +3,7 @@ import {
   createSessionMachine,
   defaultPolicy,
   middleFourDigits,
+  policySchema,
   scenes,
   type CarrierOutcome,
   type Platform,
@@ -74,7 +75,7 @@ export function machineOf(subject: ModelSubject): SessionMachine {
 export function policyVariant(sceneCode: SceneCode, change: (nodes: Policy['nodes']) => void): Policy {
   const policy = structuredClone(defaultPolicy(sceneCode));
   change(policy.nodes);
-  return policy;
+  return policySchema.parse(policy);
 }
 
 const risk = {
@@ -197,24 +198,31 @@ export function isSessionTtl(type: string): boolean {
 }
 
 /**
- * The abstract state the path generator tells apart: the state value plus everything a guard
- * reads from the context. Finished sessions are told apart by value only (nothing follows them).
+ * The abstract state the path generator tells apart: the state value plus what a guard can still
+ * read from the context. A counter counts only in the state whose guards read it (it is reset
+ * before that state can be entered again): middle-digit tries in `middleDigits`, sends, wrong
+ * codes and the resend time in `sms`, the uplink code in `uplinkSms`, CAPTCHA tries in a CAPTCHA.
+ * Finished sessions are told apart by value only (nothing follows them).
  */
 export function serializeModelState(snapshot: AnyMachineSnapshot): string {
   if (snapshot.status !== 'active') return JSON.stringify([snapshot.status, snapshot.value]);
   const c = snapshot.context as SessionContext;
+  const at = new Set(stateNamesOf(snapshot.value));
   return JSON.stringify([
     snapshot.value,
-    c.phase ?? null,
     c.phoneNumber ?? null,
     c.provedByCarrier,
-    c.middleDigitTries,
-    c.smsSends,
-    c.smsWrongTries,
-    c.resendAvailableAt ?? null,
-    c.uplink?.code ?? null,
-    c.captchaTries,
+    at.has('middleDigits') ? c.middleDigitTries : null,
+    at.has('sms') ? [c.smsSends, c.smsWrongTries, c.resendAvailableAt ?? null] : null,
+    at.has('uplinkSms') ? (c.uplink?.code ?? null) : null,
+    at.has('captcha') ? c.captchaTries : null,
   ]);
+}
+
+function stateNamesOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, child]) => [key, ...stateNamesOf(child)]);
+  return [];
 }
 
 export function serializeModelEvent(event: ModelEvent): string {

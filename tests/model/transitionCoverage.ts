@@ -1,4 +1,4 @@
-import { createActor, type AnyMachineSnapshot, type AnyStateNode, type AnyTransitionDefinition } from 'xstate';
+import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type AnyTransitionDefinition } from 'xstate';
 import type { SessionInput, SessionMachine } from '../../machines/index.js';
 import type { ModelEvent } from './sessionModel.js';
 
@@ -15,6 +15,8 @@ export interface ChartInventory {
   transitions: string[];
   /** Transition key → a human description (guard and targets), for failure messages. */
   describe: Map<string, string>;
+  /** Transition key → ids of the state nodes it targets. */
+  targets: Map<string, string[]>;
   keyOf(transition: AnyTransitionDefinition): string;
 }
 
@@ -22,12 +24,14 @@ export function chartInventory(machine: SessionMachine): ChartInventory {
   const stateNodes: string[] = [];
   const transitions: string[] = [];
   const describe = new Map<string, string>();
+  const targets = new Map<string, string[]>();
   const keys = new Map<AnyTransitionDefinition, string>();
   const add = (node: AnyStateNode, label: string, definitions: readonly AnyTransitionDefinition[]) => {
     definitions.forEach((definition, index) => {
       const key = `${node.id} ${label}#${index}`;
       keys.set(definition, key);
       transitions.push(key);
+      targets.set(key, definition.target?.map((target) => target.id) ?? []);
       describe.set(key, `${key} [${guardName(definition)}] → ${definition.target?.map((t) => t.id).join(', ') ?? '(no target)'}`);
     });
   };
@@ -43,6 +47,7 @@ export function chartInventory(machine: SessionMachine): ChartInventory {
     stateNodes,
     transitions,
     describe,
+    targets,
     keyOf(transition) {
       const key = keys.get(transition);
       if (!key) throw new Error(`transition ${transition.source.id} ${transition.eventType} is not part of the chart`);
@@ -76,8 +81,9 @@ export interface ObservedStep {
 export function observeStep(machine: SessionMachine, inventory: ChartInventory, snapshot: AnyMachineSnapshot, event: ModelEvent): ObservedStep {
   const transitions: string[] = [];
   const stateNodes = new Set<string>();
-  const actor = createActor(machine, {
-    snapshot: snapshot as Parameters<typeof createActor<SessionMachine>>[1] extends { snapshot?: infer S } ? S : never,
+  // A restored actor needs no input; the machine's type insists on one.
+  const actor = createActor(machine as AnyStateMachine, {
+    snapshot,
     inspect: (inspection) => {
       if (inspection.type !== '@xstate.microstep') return;
       for (const transition of inspection._transitions) transitions.push(inventory.keyOf(transition));
@@ -85,7 +91,7 @@ export function observeStep(machine: SessionMachine, inventory: ChartInventory, 
     },
   });
   actor.start();
-  actor.send(event as Parameters<typeof actor.send>[0]);
+  actor.send(event);
   const next = actor.getSnapshot();
   actor.stop();
   for (const node of next._nodes) stateNodes.add(node.id);
@@ -121,9 +127,16 @@ export class ChartCoverage {
     return this.inventory.stateNodes.filter((id) => !this.stateNodes.has(id));
   }
 
-  /** Descriptions of the transitions not taken. */
+  /** Keys of the transitions not taken. */
   missingTransitions(): string[] {
-    return this.inventory.transitions.filter((key) => !this.transitions.has(key)).map((key) => this.inventory.describe.get(key) ?? key);
+    return this.inventory.transitions.filter((key) => !this.transitions.has(key));
+  }
+
+  /** What is missing, with guards and targets, for a failure message. */
+  describeMissing(): string {
+    const states = this.missingStateNodes().map((id) => `  state ${id}`);
+    const transitions = this.missingTransitions().map((key) => `  transition ${this.inventory.describe.get(key) ?? key}`);
+    return [...states, ...transitions].join('\n') || '  nothing';
   }
 
   summary(): string {
