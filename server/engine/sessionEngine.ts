@@ -48,6 +48,12 @@ export interface StartSessionRequest {
   device: SessionInput['device'];
 }
 
+/** A write's result, and the ids of the actions it put in the outbox. */
+interface Stepped {
+  session: LoadedSession;
+  created: string[];
+}
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const maxServerEventRetries = 8;
@@ -75,6 +81,7 @@ export class SessionEngine {
       device: request.device,
     };
     const [snapshot, actions] = initialTransition(machine.machine, input);
+    const pending = pendingActionsOf(actions, id, 1);
     const record: SessionRecord = {
       id,
       schemeCode: request.schemeCode,
@@ -85,7 +92,7 @@ export class SessionEngine {
       version: 1,
       snapshot: machine.machine.getPersistedSnapshot(snapshot),
       timers: applyTimerActions({}, actions, '', now),
-      pending: pendingActionsOf(actions, id, 1),
+      pending,
       createdAt: now,
       updatedAt: now,
       expiresAt: now + policy.sessionTtlSeconds * 1000,
@@ -95,13 +102,13 @@ export class SessionEngine {
       throw new ApiError(409, 'SESSION_EXISTS', 'session id already in use');
     }
     this.options.timerListener?.timersChanged(record);
-    return this.runPending({ record, machine, snapshot });
+    return this.carryOut({ session: { record, machine, snapshot }, created: pending.map((p) => p.id) });
   }
 
-  /** Reads a session and delivers any timer that has come due. */
+  /** Reads a session and delivers any timer that has come due (and carries out what that timer started). */
   async get(id: string): Promise<LoadedSession | null> {
     const loaded = await this.load(id);
-    return loaded ? this.deliverDueTimers(loaded) : null;
+    return loaded ? this.carryOut(await this.deliverDueTimers(loaded)) : null;
   }
 
   /**
@@ -112,29 +119,31 @@ export class SessionEngine {
     const found = await this.load(id);
     if (!found) throw new ApiError(404, 'SESSION_NOT_FOUND', 'session not found');
     authorize(found.record);
-    const loaded = await this.deliverDueTimers(found);
+    const loaded = await this.carryOut(await this.deliverDueTimers(found));
     assertOpen(loaded);
     if (!__unsafe_getAllOwnEventDescriptors(loaded.snapshot).includes(event.type)) throw notAccepted(loaded, event.type);
     const now = this.options.clock();
     if (event.type === 'RESEND_SMS') assertResendAllowed(loaded, now);
     const machineEvent = await this.options.admitClientEvent(loaded, event, now);
     if (!loaded.snapshot.can(machineEvent)) throw notAccepted(loaded, event.type);
-    let next: LoadedSession;
+    let next: Stepped;
     try {
       next = await this.step(loaded, machineEvent);
     } catch (error) {
       if (error instanceof VersionConflict) throw new ApiError(409, 'VERSION_CONFLICT', 'the session changed while this event was applied; read it and try again');
       throw error;
     }
-    return this.runPending(next);
+    return this.carryOut(next);
   }
 
-  /** An event from the server side (an inbound uplink SMS, a timer): retried on conflicts, ignored if not accepted. */
+  /** An event from the server side (an inbound uplink SMS): retried on conflicts; ignored, unrecorded, if the state refuses it. */
   async deliver(id: string, event: DistributiveOmit<SessionEvent, 'at'>, at = this.options.clock()): Promise<LoadedSession | null> {
     const loaded = await this.get(id);
     if (!loaded) return null;
-    const result = await this.stepServerEvent(loaded, { ...event, at } as SessionEvent);
-    return result ? this.runPending(result) : loaded;
+    const stamped = { ...event, at } as SessionEvent;
+    if (loaded.snapshot.status !== 'active' || !loaded.snapshot.can(stamped)) return loaded;
+    const result = await this.stepServerEvent(loaded, stamped);
+    return result ? this.carryOut(result) : loaded;
   }
 
   async log(id: string): Promise<SessionLogEntry[]> {
@@ -149,22 +158,22 @@ export class SessionEngine {
     return { record, machine, snapshot: hydrate(machine.machine, record.snapshot) };
   }
 
-  private async deliverDueTimers(loaded: LoadedSession): Promise<LoadedSession> {
-    let current = loaded;
-    for (const { timer } of dueTimers(current.record.timers, this.options.clock())) {
-      const stepped = await this.stepServerEvent(current, { ...timer.event, at: timer.dueAt } as SessionEvent);
-      if (stepped) current = stepped;
+  private async deliverDueTimers(loaded: LoadedSession): Promise<Stepped> {
+    let current: Stepped = { session: loaded, created: [] };
+    for (const { timer } of dueTimers(current.session.record.timers, this.options.clock())) {
+      const stepped = await this.stepServerEvent(current.session, { ...timer.event, at: timer.dueAt } as SessionEvent);
+      if (stepped) current = { session: stepped.session, created: [...current.created, ...stepped.created] };
     }
     return current;
   }
 
   /** Steps a server-side event, re-reading and retrying on conflicts. Null if the session is gone. */
-  private async stepServerEvent(loaded: LoadedSession, event: SessionEvent, resolves?: string): Promise<LoadedSession | null> {
+  private async stepServerEvent(loaded: LoadedSession, event: SessionEvent, resolves?: string): Promise<Stepped | null> {
     let current: LoadedSession | null = loaded;
     for (let attempt = 0; attempt < maxServerEventRetries && current; attempt++) {
-      if (resolves && !current.record.pending.some((p) => p.id === resolves)) return current; // someone else finished it
-      if (isTimerEvent(event.type) && !current.record.timers[event.type]) return current; // cancelled or already fired
-      if (current.snapshot.status !== 'active') return current;
+      if (resolves && !current.record.pending.some((p) => p.id === resolves)) return { session: current, created: [] }; // someone else finished it
+      if (isTimerEvent(event.type) && !current.record.timers[event.type]) return { session: current, created: [] }; // cancelled or already fired
+      if (current.snapshot.status !== 'active') return { session: current, created: [] };
       try {
         return await this.step(current, event, resolves);
       } catch (error) {
@@ -176,16 +185,17 @@ export class SessionEngine {
     return null;
   }
 
-  private async step(loaded: LoadedSession, event: SessionEvent, resolves?: string): Promise<LoadedSession> {
+  private async step(loaded: LoadedSession, event: SessionEvent, resolves?: string): Promise<Stepped> {
     const { record, machine } = loaded;
     const [snapshot, actions] = transition(machine.machine, loaded.snapshot, event);
     const version = record.version + 1;
+    const created = pendingActionsOf(actions, record.id, version);
     const next: SessionRecord = {
       ...record,
       version,
       snapshot: machine.machine.getPersistedSnapshot(snapshot),
       timers: applyTimerActions(record.timers, actions, event.type, event.at),
-      pending: [...record.pending.filter((p) => p.id !== resolves), ...pendingActionsOf(actions, record.id, version)],
+      pending: [...record.pending.filter((p) => p.id !== resolves), ...created],
       updatedAt: this.options.clock(),
     };
     const entry: SessionLogEntry = {
@@ -198,27 +208,34 @@ export class SessionEngine {
     const result = await this.options.sessions.compareAndSet(next, record.version, entry, this.ttlOf(next));
     if (!result.ok) throw new VersionConflict(result.currentVersion);
     if (Object.keys(next.timers).join() !== Object.keys(record.timers).join()) this.options.timerListener?.timersChanged(next);
-    return { record: next, machine, snapshot };
+    return { session: { record: next, machine, snapshot }, created: created.map((p) => p.id) };
   }
 
-  /** Carries out the outbox of the latest write and feeds each result back as an event. */
-  private async runPending(loaded: LoadedSession): Promise<LoadedSession> {
-    let current = loaded;
-    for (let done = 0; done < maxActionsPerRequest; done++) {
-      const action = current.record.pending[0];
-      if (!action) break;
+  /**
+   * Carries out the actions this request's own writes put in the outbox, and those their
+   * results lead to, feeding each result back as an event. Actions another request wrote are
+   * that request's to carry out; a session that has finished starts nothing more.
+   */
+  private async carryOut({ session, created }: Stepped): Promise<LoadedSession> {
+    let current = session;
+    const queue = [...created];
+    for (let done = 0; done < maxActionsPerRequest && queue.length; done++) {
+      const action = current.record.pending.find((p) => p.id === queue[0]);
+      queue.shift();
+      if (!action) continue;
+      if (current.snapshot.status !== 'active') break;
       let result: DistributiveOmit<SessionEvent, 'at'>;
       try {
         result = await this.options.runAction(current, action);
       } catch (error) {
-        // Left in the outbox; the next delivery attempt (or a sweeper) carries it out.
+        // Left in the outbox for a later delivery attempt.
         this.options.onActionError?.(error, current.record, action);
-        break;
+        continue;
       }
       const stepped = await this.stepServerEvent(current, { ...result, at: this.options.clock() } as SessionEvent, action.id);
       if (!stepped) break;
-      if (stepped.record.pending.some((p) => p.id === action.id)) break;
-      current = stepped;
+      current = stepped.session;
+      queue.push(...stepped.created);
     }
     return current;
   }

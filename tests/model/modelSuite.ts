@@ -11,10 +11,6 @@ import { unreachableInChart } from './unreachableInChart.js';
  * (generated with xstate/graph, see modelPaths.ts) must reach every state node and take every
  * transition the chart makes reachable, and the engine must follow each of them step by step;
  * the events the model's guards refuse must be refused by the engine too.
- *
- * Engine bugs the paths expose are kept as `it.fails` tests that assert the correct behaviour:
- * they pass while the bug is there and fail, asking to become plain tests, once it is fixed. What
- * leads up to the bug (the path before it) runs in the plain tests, so `it.fails` hides nothing else.
  */
 export interface ModelSuiteOptions {
   machines: ModelMachine[];
@@ -91,11 +87,9 @@ export function describeModelSuite(options: ModelSuiteOptions): void {
       });
 
       if (entry.pathsAfterTimerAction.length > 0) {
-        // Engine bug 1: SessionEngine.get() delivers a due timer but never runs the outbox of the
-        // step it makes, so a timer that enters a state with an entry action (numberAuthFallback →
-        // sms.sending / phoneRisk / uplinkSms.preparing) leaves that action undone: the session
-        // waits in a `wait` state until it expires. send() and deliver() do run the outbox.
-        it.fails('BUG: the engine carries out the entry action of a state a timer enters', async () => {
+        // A timer that enters a state with an entry action (numberAuthFallback → sms.sending /
+        // phoneRisk / uplinkSms.preparing) must have that action carried out by whoever delivers it.
+        it('the engine carries out the entry action of a state a timer enters', async () => {
           for (const { graph, path } of entry.pathsAfterTimerAction) await expectEngineFollows(target, schemeCode, graph, path);
         });
       }
@@ -105,7 +99,7 @@ export function describeModelSuite(options: ModelSuiteOptions): void {
           const sessionId = await expectEngineFollows(target, schemeCode, graph, refused.path);
           expect(await submitRefusedEvent(target, sessionId, refused.event), `after:\n  ${describePath(refused.path)}`).toEqual([]);
         }
-        // The server events are checked in the BUG test below; the way to their states is checked here.
+        // The server events are checked in the test below; the way to their states is checked here.
         for (const { graph, refused } of entry.serverRefusals) await expectEngineFollows(target, schemeCode, graph, refused.path);
       });
     });
@@ -113,10 +107,8 @@ export function describeModelSuite(options: ModelSuiteOptions): void {
 
   const withServerRefusals = prepared.filter((entry) => entry.serverRefusals.length > 0);
   if (withServerRefusals.length > 0) {
-    // Engine bug 2: SessionEngine.deliver() is documented "ignored if not accepted" but steps any
-    // event: an uplink SMS the state refuses (wrong code, wrong sender) still bumps the version
-    // (a client event in flight then gets VERSION_CONFLICT) and adds an entry to the event log.
-    it.fails('BUG: the engine ignores server events the guards refuse (no new version, no log entry)', async () => {
+    // An uplink SMS the state refuses (wrong code, wrong sender) changes nothing: no version, no log entry.
+    it('the engine ignores server events the guards refuse (no new version, no log entry)', async () => {
       for (const entry of withServerRefusals) {
         for (const { graph, refused } of entry.serverRefusals) {
           const sessionId = await expectEngineFollows(target, entry.schemeCode, graph, refused.path);
@@ -128,11 +120,9 @@ export function describeModelSuite(options: ModelSuiteOptions): void {
 
   const withPendingAtStart = prepared.filter((entry) => entry.cancelsWithActionPending.length > 0);
   if (withPendingAtStart.length > 0) {
-    // Engine bug 3: the outbox is not tied to the state that asked for an action. An action that
-    // failed (here: left unanswered) stays pending after the session leaves its state, and the
-    // next step's runPending() carries it out for a finished session: after a CANCEL, an SMS code
-    // is sent, a CAPTCHA created, a verify token minted (seen on the covering paths of variants).
-    it.fails('BUG: the engine starts no pending action once the session has finished', async () => {
+    // An action left in the outbox (here: unanswered) is not carried out once the session has
+    // finished: after a CANCEL, no SMS code, CAPTCHA or verify token.
+    it('the engine starts no pending action once the session has finished', async () => {
       for (const entry of withPendingAtStart) {
         for (const { graph, path } of entry.cancelsWithActionPending) {
           const outcome = await runPathOnEngine(target, entry.schemeCode, path, graph.machine);
