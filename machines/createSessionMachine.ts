@@ -37,7 +37,6 @@ export function createSessionMachine(policy: Policy) {
         event.type === 'MIDDLE_DIGITS' && !!context.phoneNumber && middleFourDigits(context.phoneNumber) === event.digits,
       lastMiddleDigitTry: ({ context }) => context.middleDigitTries + 1 >= nodes.numberAuth.maxMiddleDigitTries,
       differsFromBoundNumber: ({ context, event }) => event.type === 'PHONE_NUMBER' && event.phoneNumber !== context.boundPhoneNumber,
-      smsAvailable: () => nodes.smsCode.enabled,
       smsCodePassed: ({ event }) => event.type === 'SMS_CODE' && event.result === 'PASS',
       smsCodeLocked: ({ context, event }) =>
         event.type === 'SMS_CODE' &&
@@ -119,11 +118,12 @@ export function createSessionMachine(policy: Policy) {
     const numberAuthHere = nodes.numberAuth.enabled && (phase === 'user' || phase === 'bound');
     const phoneRiskHere = nodes.phoneRisk.enabled;
 
-    /** Where "prove it by SMS" leads in this phase. */
+    const oneClick = numberAuthHere && nodes.numberAuth.mode === 'oneClick';
+    /** Where a number that is known but not yet proved goes: an SMS code, else an uplink SMS. */
+    const proveKnownNumber = nodes.smsCode.enabled ? `#${ids.sms}` : nodes.uplinkSms.enabled ? `#${ids.uplink}` : `#${stateIds.noProof}`;
+    /** Where "prove it by SMS" (a fallback, or the user's choice) leads in this phase. */
     const smsRoute = !nodes.smsCode.enabled
-      ? nodes.uplinkSms.enabled
-        ? `#${ids.uplink}`
-        : `#${stateIds.noProof}`
+      ? proveKnownNumber
       : knowsNumber
         ? phoneRiskHere
           ? `#${ids.phoneRisk}`
@@ -137,7 +137,12 @@ export function createSessionMachine(policy: Policy) {
         event.type === 'CARRIER_RESULT' ? { outcome: event.outcome, ...(event.providerCode ? { providerCode: event.providerCode } : {}) } : undefined,
     });
 
-    const initial = numberAuthHere ? 'numberAuth' : knowsNumber ? (phoneRiskHere ? 'phoneRisk' : 'sms') : 'enterPhone';
+    // The policy schema guarantees a proof of possession, so a phase without number auth has an SMS code or an uplink SMS.
+    const initial = numberAuthHere ? 'numberAuth' : knowsNumber ? (phoneRiskHere ? 'phoneRisk' : nodes.smsCode.enabled ? 'sms' : 'uplinkSms') : 'enterPhone';
+    // Only the states a policy can reach are built, so every state of a rendered chart is live.
+    const hasEnterPhone = !knowsNumber && (initial === 'enterPhone' || smsRoute === `#${ids.enterPhone}`);
+    const numberReachesPhoneRiskWithoutCarrier = phoneRiskHere && (hasEnterPhone || (knowsNumber && (initial === 'phoneRisk' || smsRoute === `#${ids.phoneRisk}`)));
+    const hasPhoneRiskCleared = phoneRiskHere || numberAuthHere;
 
     return {
       id: ids.phase,
@@ -167,7 +172,7 @@ export function createSessionMachine(policy: Policy) {
                     after: { numberAuthFallback: { target: smsRoute } },
                     on: {
                       NUMBER_AUTH_TOKEN: { target: 'exchanging' },
-                      SWITCH_TO_SMS: { guard: 'smsAvailable', target: smsRoute },
+                      ...(nodes.smsCode.enabled || nodes.uplinkSms.enabled ? { SWITCH_TO_SMS: { target: smsRoute } } : {}),
                     },
                   },
                   exchanging: {
@@ -219,32 +224,33 @@ export function createSessionMachine(policy: Policy) {
                             ],
                     },
                   },
-                  confirmingNumber: {
-                    always: [
-                      { guard: 'needsMiddleDigits', target: 'middleDigits' },
-                      { target: afterNumberKnown, actions: assign({ provedByCarrier: true, method: 'numberAuth' as const }) },
-                    ],
-                  },
-                  middleDigits: {
-                    tags: ['middleDigits'],
-                    on: {
-                      MIDDLE_DIGITS: [
-                        { guard: 'middleDigitsMatch', target: afterNumberKnown, actions: assign({ provedByCarrier: true, method: 'numberAuth' as const }) },
-                        nodes.smsCode.enabled
-                          ? { guard: 'lastMiddleDigitTry', target: smsRoute, actions: assign({ middleDigitTries: ({ context }) => context.middleDigitTries + 1 }) }
-                          : { guard: 'lastMiddleDigitTry', ...toFailed('no_proof_available') },
-                        { actions: assign({ middleDigitTries: ({ context }) => context.middleDigitTries + 1 }) },
-                      ],
-                      SWITCH_TO_SMS: { guard: 'smsAvailable', target: smsRoute },
-                    },
-                  },
+                  ...(oneClick
+                    ? {
+                      confirmingNumber: {
+                        always: [
+                          { guard: 'needsMiddleDigits', target: 'middleDigits' },
+                          { target: afterNumberKnown, actions: assign({ provedByCarrier: true, method: 'numberAuth' as const }) },
+                        ],
+                      },
+                      middleDigits: {
+                        tags: ['middleDigits'],
+                        on: {
+                          MIDDLE_DIGITS: [
+                            { guard: 'middleDigitsMatch', target: afterNumberKnown, actions: assign({ provedByCarrier: true, method: 'numberAuth' as const }) },
+                            { guard: 'lastMiddleDigitTry', target: smsRoute, actions: assign({ middleDigitTries: ({ context }) => context.middleDigitTries + 1 }) },
+                            { actions: assign({ middleDigitTries: ({ context }) => context.middleDigitTries + 1 }) },
+                          ],
+                          ...(nodes.smsCode.enabled || nodes.uplinkSms.enabled ? { SWITCH_TO_SMS: { target: smsRoute } } : {}),
+                        },
+                      },
+                      }
+                    : {}),
                 },
               },
             }
           : {}),
-        ...(knowsNumber
-          ? {}
-          : {
+        ...(hasEnterPhone
+          ? {
               enterPhone: {
                 id: ids.enterPhone,
                 tags: ['enterPhone'],
@@ -252,12 +258,13 @@ export function createSessionMachine(policy: Policy) {
                 on: {
                   PHONE_NUMBER: {
                     ...(phase === 'new' ? { guard: 'differsFromBoundNumber' } : {}),
-                    target: phoneRiskHere ? 'phoneRisk' : 'sms',
+                    target: phoneRiskHere ? `#${ids.phoneRisk}` : proveKnownNumber,
                     actions: assign({ phoneNumber: ({ event }) => (event.type === 'PHONE_NUMBER' ? event.phoneNumber : undefined) }),
                   },
                 },
               },
-            }),
+            }
+          : {}),
         ...(phoneRiskHere
           ? {
               phoneRisk: {
@@ -286,10 +293,17 @@ export function createSessionMachine(policy: Policy) {
         ...(phoneRiskHere && nodes.phoneRisk.onRisk === 'captcha' && nodes.captcha.enabled
           ? { captcha: captchaState(ids.captcha, `#${ids.phoneRiskCleared}`) }
           : {}),
-        phoneRiskCleared: {
-          id: ids.phoneRiskCleared,
-          always: [{ guard: 'provedByCarrier', target: 'proved' }, nodes.smsCode.enabled ? { target: 'sms' } : nodes.uplinkSms.enabled ? { target: 'uplinkSms' } : { target: `#${stateIds.noProof}` }],
-        },
+        ...(hasPhoneRiskCleared
+          ? {
+              phoneRiskCleared: {
+                id: ids.phoneRiskCleared,
+                always: [
+                  ...(numberAuthHere ? [{ guard: 'provedByCarrier', target: 'proved' }] : []),
+                  ...(numberReachesPhoneRiskWithoutCarrier ? [{ target: proveKnownNumber }] : []),
+                ],
+              },
+            }
+          : {}),
         ...(nodes.smsCode.enabled
           ? {
               sms: {
@@ -476,7 +490,7 @@ export function createSessionMachine(policy: Policy) {
           },
         },
       },
-      noProofAvailable: { id: stateIds.noProof, always: toFailed('no_proof_available') },
+      ...(!nodes.smsCode.enabled && !nodes.uplinkSms.enabled ? { noProofAvailable: { id: stateIds.noProof, always: toFailed('no_proof_available') } } : {}),
       verified: { id: stateIds.verified, type: 'final' as const, tags: ['none'] },
       failed: { id: stateIds.failed, type: 'final' as const, tags: ['none'] },
       expired: { id: stateIds.expired, type: 'final' as const, tags: ['none'] },
