@@ -23,10 +23,8 @@ export function createSessionMachine(policy: Policy) {
       uplinkValidity: nodes.uplinkSms.validitySeconds * 1000,
     },
     guards: {
-      endpointRisky: ({ event }) =>
-        event.type === 'ENDPOINT_RISK_RESULT' && (event.ruleHit || event.score > nodes.endpointRisk.threshold),
-      phoneRisky: ({ event }) =>
-        event.type === 'PHONE_RISK_RESULT' && (event.ruleHit || event.score > nodes.phoneRisk.threshold),
+      endpointRisky: ({ event }) => event.type === 'ENDPOINT_RISK_RESULT' && (event.ruleHit || event.score > nodes.endpointRisk.threshold),
+      phoneRisky: ({ event }) => event.type === 'PHONE_RISK_RESULT' && (event.ruleHit || event.score > nodes.phoneRisk.threshold),
       provedByCarrier: ({ context }) => context.provedByCarrier,
       carrierReturnedNumber: ({ event }) => event.type === 'CARRIER_RESULT' && event.outcome === 'ok' && !!event.phoneNumber,
       carrierPassedCheck: ({ event }) => event.type === 'CARRIER_RESULT' && event.outcome === 'ok' && event.verifyResult === 'PASS',
@@ -39,11 +37,9 @@ export function createSessionMachine(policy: Policy) {
       differsFromBoundNumber: ({ context, event }) => event.type === 'PHONE_NUMBER' && event.phoneNumber !== context.boundPhoneNumber,
       smsCodePassed: ({ event }) => event.type === 'SMS_CODE' && event.result === 'PASS',
       smsCodeLocked: ({ context, event }) =>
-        event.type === 'SMS_CODE' &&
-        (event.result === 'LOCKED' || (event.result === 'WRONG' && context.smsWrongTries + 1 >= nodes.smsCode.maxWrongTries)),
+        event.type === 'SMS_CODE' && (event.result === 'LOCKED' || (event.result === 'WRONG' && context.smsWrongTries + 1 >= nodes.smsCode.maxWrongTries)),
       smsCodeExpired: ({ event }) => event.type === 'SMS_CODE' && event.result === 'EXPIRED',
-      canResendSms: ({ context, event }) =>
-        context.smsSends < nodes.smsCode.maxSends && event.at >= (context.resendAvailableAt ?? 0),
+      canResendSms: ({ context, event }) => context.smsSends < nodes.smsCode.maxSends && event.at >= (context.resendAvailableAt ?? 0),
       smsRefusedForNow: ({ event }) => event.type === 'SMS_NOT_SENT' && event.reason === 'TOO_SOON',
       uplinkAvailable: () => nodes.uplinkSms.enabled,
       uplinkMatches: ({ context, event }) =>
@@ -89,7 +85,10 @@ export function createSessionMachine(policy: Policy) {
         tags: ['wait'],
         entry: { type: 'createCaptchaChallenge', params: { difficulty: nodes.captcha.difficulty } },
         on: {
-          CAPTCHA_READY: { target: 'awaitingSolution', actions: assign({ captchaChallenge: ({ event }) => (event.type === 'CAPTCHA_READY' ? event.challenge : undefined) }) },
+          CAPTCHA_READY: {
+            target: 'awaitingSolution',
+            actions: assign({ captchaChallenge: ({ event }) => (event.type === 'CAPTCHA_READY' ? event.challenge : undefined) }),
+          },
         },
       },
       awaitingSolution: {
@@ -122,16 +121,14 @@ export function createSessionMachine(policy: Policy) {
     /** Where a number that is known but not yet proved goes: an SMS code, else an uplink SMS. */
     const proveKnownNumber = nodes.smsCode.enabled ? `#${ids.sms}` : nodes.uplinkSms.enabled ? `#${ids.uplink}` : `#${stateIds.noProof}`;
     /** Where "prove it by SMS" (a fallback, or the user's choice) leads in this phase. */
-    const smsRoute = !nodes.smsCode.enabled
-      ? proveKnownNumber
-      : knowsNumber
-        ? phoneRiskHere
-          ? `#${ids.phoneRisk}`
-          : `#${ids.sms}`
-        : `#${ids.enterPhone}`;
+    const smsRoute = !nodes.smsCode.enabled ? proveKnownNumber : knowsNumber ? (phoneRiskHere ? `#${ids.phoneRisk}` : `#${ids.sms}`) : `#${ids.enterPhone}`;
     const afterNumberKnown = phoneRiskHere ? `#${ids.phoneRisk}` : `#${ids.phoneRiskCleared}`;
     const carrierErrorRoute =
-      nodes.numberAuth.onCarrierError === 'sms' ? smsRoute : nodes.numberAuth.onCarrierError === 'uplinkSms' && nodes.uplinkSms.enabled ? `#${ids.uplink}` : undefined;
+      nodes.numberAuth.onCarrierError === 'sms'
+        ? smsRoute
+        : nodes.numberAuth.onCarrierError === 'uplinkSms' && nodes.uplinkSms.enabled
+          ? `#${ids.uplink}`
+          : undefined;
     const recordCarrierFailure = assign({
       carrierFailure: ({ event }: { event: SessionEvent }) =>
         event.type === 'CARRIER_RESULT' ? { outcome: event.outcome, ...(event.providerCode ? { providerCode: event.providerCode } : {}) } : undefined,
@@ -141,7 +138,8 @@ export function createSessionMachine(policy: Policy) {
     const initial = numberAuthHere ? 'numberAuth' : knowsNumber ? (phoneRiskHere ? 'phoneRisk' : nodes.smsCode.enabled ? 'sms' : 'uplinkSms') : 'enterPhone';
     // Only the states a policy can reach are built, so every state of a rendered chart is live.
     const hasEnterPhone = !knowsNumber && (initial === 'enterPhone' || smsRoute === `#${ids.enterPhone}`);
-    const numberReachesPhoneRiskWithoutCarrier = phoneRiskHere && (hasEnterPhone || (knowsNumber && (initial === 'phoneRisk' || smsRoute === `#${ids.phoneRisk}`)));
+    const numberReachesPhoneRiskWithoutCarrier =
+      phoneRiskHere && (hasEnterPhone || (knowsNumber && (initial === 'phoneRisk' || smsRoute === `#${ids.phoneRisk}`)));
     const hasPhoneRiskCleared = phoneRiskHere || numberAuthHere;
 
     return {
@@ -226,23 +224,31 @@ export function createSessionMachine(policy: Policy) {
                   },
                   ...(oneClick
                     ? {
-                      confirmingNumber: {
-                        always: [
-                          { guard: 'needsMiddleDigits', target: 'middleDigits' },
-                          { target: afterNumberKnown, actions: assign({ provedByCarrier: true, method: 'numberAuth' as const }) },
-                        ],
-                      },
-                      middleDigits: {
-                        tags: ['middleDigits'],
-                        on: {
-                          MIDDLE_DIGITS: [
-                            { guard: 'middleDigitsMatch', target: afterNumberKnown, actions: assign({ provedByCarrier: true, method: 'numberAuth' as const }) },
-                            { guard: 'lastMiddleDigitTry', target: smsRoute, actions: assign({ middleDigitTries: ({ context }) => context.middleDigitTries + 1 }) },
-                            { actions: assign({ middleDigitTries: ({ context }) => context.middleDigitTries + 1 }) },
+                        confirmingNumber: {
+                          always: [
+                            { guard: 'needsMiddleDigits', target: 'middleDigits' },
+                            { target: afterNumberKnown, actions: assign({ provedByCarrier: true, method: 'numberAuth' as const }) },
                           ],
-                          ...(nodes.smsCode.enabled || nodes.uplinkSms.enabled ? { SWITCH_TO_SMS: { target: smsRoute } } : {}),
                         },
-                      },
+                        middleDigits: {
+                          tags: ['middleDigits'],
+                          on: {
+                            MIDDLE_DIGITS: [
+                              {
+                                guard: 'middleDigitsMatch',
+                                target: afterNumberKnown,
+                                actions: assign({ provedByCarrier: true, method: 'numberAuth' as const }),
+                              },
+                              {
+                                guard: 'lastMiddleDigitTry',
+                                target: smsRoute,
+                                actions: assign({ middleDigitTries: ({ context }) => context.middleDigitTries + 1 }),
+                              },
+                              { actions: assign({ middleDigitTries: ({ context }) => context.middleDigitTries + 1 }) },
+                            ],
+                            ...(nodes.smsCode.enabled || nodes.uplinkSms.enabled ? { SWITCH_TO_SMS: { target: smsRoute } } : {}),
+                          },
+                        },
                       }
                     : {}),
                 },
@@ -342,7 +348,10 @@ export function createSessionMachine(policy: Policy) {
                         {
                           guard: 'smsCodeLocked',
                           target: `#${stateIds.failed}`,
-                          actions: [assign({ smsWrongTries: ({ context }) => context.smsWrongTries + 1, lastCodeResult: 'LOCKED' as const }), failWith('too_many_wrong_codes')],
+                          actions: [
+                            assign({ smsWrongTries: ({ context }) => context.smsWrongTries + 1, lastCodeResult: 'LOCKED' as const }),
+                            failWith('too_many_wrong_codes'),
+                          ],
                         },
                         { guard: 'smsCodeExpired', target: 'codeExpired', actions: assign({ lastCodeResult: 'EXPIRED' as const }) },
                         { actions: assign({ smsWrongTries: ({ context }) => context.smsWrongTries + 1, lastCodeResult: 'WRONG' as const }) },
@@ -373,13 +382,18 @@ export function createSessionMachine(policy: Policy) {
                 states: {
                   preparing: {
                     tags: ['wait'],
-                    entry: { type: 'prepareUplinkSms', params: { receivingNumber: nodes.uplinkSms.receivingNumber, validitySeconds: nodes.uplinkSms.validitySeconds } },
+                    entry: {
+                      type: 'prepareUplinkSms',
+                      params: { receivingNumber: nodes.uplinkSms.receivingNumber, validitySeconds: nodes.uplinkSms.validitySeconds },
+                    },
                     on: {
                       UPLINK_SMS_READY: {
                         target: 'awaitingSms',
                         actions: assign({
                           uplink: ({ event }) =>
-                            event.type === 'UPLINK_SMS_READY' ? { code: event.code, receivingNumber: event.receivingNumber, expiresAt: event.expiresAt } : undefined,
+                            event.type === 'UPLINK_SMS_READY'
+                              ? { code: event.code, receivingNumber: event.receivingNumber, expiresAt: event.expiresAt }
+                              : undefined,
                         }),
                       },
                     },
@@ -484,7 +498,11 @@ export function createSessionMachine(policy: Policy) {
             target: 'verified',
             actions: assign(({ event }) =>
               event.type === 'VERIFY_TOKEN_ISSUED'
-                ? { verifyToken: event.verifyToken, verifyTokenExpiresAt: event.expiresAt, ...(event.phoneScore === undefined ? {} : { phoneScore: event.phoneScore }) }
+                ? {
+                    verifyToken: event.verifyToken,
+                    verifyTokenExpiresAt: event.expiresAt,
+                    ...(event.phoneScore === undefined ? {} : { phoneScore: event.phoneScore }),
+                  }
                 : {},
             ),
           },

@@ -7,7 +7,15 @@ export type NextAction =
   | { type: 'numberAuth'; fallbackAt?: number }
   | { type: 'middleDigits'; maskedPhoneNumber: string; triesLeft: number }
   | { type: 'enterPhone' }
-  | { type: 'smsCode'; phoneNumber: string; codeLength: number; resendAvailableAt: number | null; codeExpiresAt: number | null; lastResult: string | null; sendsLeft: number }
+  | {
+      type: 'smsCode';
+      phoneNumber: string;
+      codeLength: number;
+      resendAvailableAt: number | null;
+      codeExpiresAt: number | null;
+      lastResult: string | null;
+      sendsLeft: number;
+    }
   | { type: 'uplinkSms'; code: string; receivingNumber: string; expiresAt: number }
   | { type: 'captcha'; challenge: Record<string, unknown> }
   | { type: 'wait' }

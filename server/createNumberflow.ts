@@ -55,7 +55,8 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const clock = overrides.clock ?? Date.now;
   const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const storage =
-    overrides.storage ?? (config.redisUrl ? createRedisStorage({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }) : createMemoryStorage({ now: clock }));
+    overrides.storage ??
+    (config.redisUrl ? createRedisStorage({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix }) : createMemoryStorage({ now: clock }));
   const { kv } = storage;
 
   const serverSecret = await configuredOrStoredSecret(kv, 'server', config.secret);
@@ -73,7 +74,13 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
 
   const carrier = new SimulatorCarrier({ store: kv, now: clock });
   const outbox = new SimulatorSmsOutbox({ store: kv, now: clock });
-  const sms = new LocalSmsVerification({ store: kv, sender: outbox, hmacKey: secretFor('sms-code'), now: clock, dailyCapPerNumber: config.smsDailyCapPerNumber });
+  const sms = new LocalSmsVerification({
+    store: kv,
+    sender: outbox,
+    hmacKey: secretFor('sms-code'),
+    now: clock,
+    dailyCapPerNumber: config.smsDailyCapPerNumber,
+  });
   const captcha = new AltchaCaptcha({ hmacKey: secretFor('captcha'), now: clock });
 
   const timers = new InProcessTimers(clock, (error) => logger.error({ err: error }, 'timer delivery failed'));
@@ -81,7 +88,16 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     sessions: storage.sessions,
     policies,
     machines: new MachineRegistry(policies),
-    runAction: createActionRunner({ carrier, sms, risk: new SignalRiskAssessor(), captcha, verifyTokens, uplinkCodes, clock, carrierTimeoutMs: config.carrierTimeoutMs }),
+    runAction: createActionRunner({
+      carrier,
+      sms,
+      risk: new SignalRiskAssessor(),
+      captcha,
+      verifyTokens,
+      uplinkCodes,
+      clock,
+      carrierTimeoutMs: config.carrierTimeoutMs,
+    }),
     admitClientEvent: createClientEventGate({ sms, captcha, limits }),
     clock,
     newSessionId: () => randomBytes(16).toString('base64url'),

@@ -84,11 +84,7 @@ export class SimulatorCarrier implements CarrierGateway {
     return { phoneNumber: token.phoneNumber, carrier: token.carrier };
   }
 
-  async verifyMobile(
-    accessToken: string,
-    phoneNumber: string,
-    options: CarrierCallOptions,
-  ): Promise<{ verifyResult: 'PASS' | 'REJECT' | 'UNKNOWN' }> {
+  async verifyMobile(accessToken: string, phoneNumber: string, options: CarrierCallOptions): Promise<{ verifyResult: 'PASS' | 'REJECT' | 'UNKNOWN' }> {
     const token = await this.redeem(accessToken, options.signal);
     const sameNumber = token.outcome !== 'mismatch' && token.phoneNumber === phoneNumber;
     return { verifyResult: sameNumber ? 'PASS' : 'REJECT' };

@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateCode, smsCodeAlphabets } from './generateCode.js';
 import { digestsEqual, smsCodeDigest } from './smsCodeDigest.js';
-import {
-  isLocked,
-  parseSmsCodeState,
-  smsCodeStateTtlMs,
-  unexpiredCodes,
-  type ActiveSmsCode,
-  type SmsCodeState,
-} from './smsCodeState.js';
+import { isLocked, parseSmsCodeState, smsCodeStateTtlMs, unexpiredCodes, type ActiveSmsCode, type SmsCodeState } from './smsCodeState.js';
 import type { SmsCodeStateStore } from './smsCodeStateStore.js';
 import { codePlaceholder, defaultSmsCodeTemplate, renderSmsCodeText } from './smsCodeText.js';
 import { SmsDeliveryError, type SmsSender } from './smsSender.js';
@@ -33,8 +26,7 @@ const maxStateUpdateAttempts = 5;
 type StateUpdate<T> = { answer: T } | { answer: T; next: SmsCodeState | null };
 
 type SendSlot =
-  | { claimed: true; sentAt: number; previous: Pick<SmsCodeState, 'lastSentAt' | 'resendAvailableAt'> | null }
-  | { claimed: false; resendAvailableAt: number };
+  { claimed: true; sentAt: number; previous: Pick<SmsCodeState, 'lastSentAt' | 'resendAvailableAt'> | null } | { claimed: false; resendAvailableAt: number };
 
 /**
  * The SMS code engine that runs without a vendor: CSPRNG codes, stored only as an HMAC and
@@ -119,20 +111,13 @@ export class LocalSmsVerification implements SmsVerification {
     }));
 
     const resendAvailableAt = slot.sentAt + intervalMs;
-    return request.returnCode
-      ? { sent: true, bizId, expiresAt, resendAvailableAt, code }
-      : { sent: true, bizId, expiresAt, resendAvailableAt };
+    return request.returnCode ? { sent: true, bizId, expiresAt, resendAvailableAt, code } : { sent: true, bizId, expiresAt, resendAvailableAt };
   }
 
   async checkCode(request: CheckCodeRequest): Promise<CheckCodeResult> {
     // CaseAuthPolicy 1, the vendor's default, ignores case.
     const caseSensitive = request.caseSensitive ?? false;
-    const presented = smsCodeDigest(
-      this.hmacKey,
-      request.scope,
-      request.phoneNumber,
-      caseSensitive ? request.code : request.code.toLowerCase(),
-    );
+    const presented = smsCodeDigest(this.hmacKey, request.scope, request.phoneNumber, caseSensitive ? request.code : request.code.toLowerCase());
 
     return this.updateState<CheckCodeResult>(this.stateKey(request.scope, request.phoneNumber), (state, now) => {
       const codes = unexpiredCodes(state, now);

@@ -7,7 +7,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export function smsCodeDigest(hmacKey: Buffer | string, scope: string, phoneNumber: string, code: string): string {
   // JSON keeps the three fields apart whatever characters a scope contains.
-  return createHmac('sha256', hmacKey).update(JSON.stringify([scope, phoneNumber, code])).digest('base64url');
+  return createHmac('sha256', hmacKey)
+    .update(JSON.stringify([scope, phoneNumber, code]))
+    .digest('base64url');
 }
 
 /** Constant-time equality of two digests. */

@@ -23,6 +23,7 @@ export function defaultPolicy(sceneCode: SceneCode): Policy {
   return policySchema.parse({ sceneCode, sessionTtlSeconds: 600, nodes });
 }
 
-export const defaultPolicies: Record<SceneCode, Policy> = Object.fromEntries(
-  sceneCodes.map((code) => [code, defaultPolicy(code)]),
-) as Record<SceneCode, Policy>;
+export const defaultPolicies: Record<SceneCode, Policy> = Object.fromEntries(sceneCodes.map((code) => [code, defaultPolicy(code)])) as Record<
+  SceneCode,
+  Policy
+>;

@@ -90,15 +90,27 @@ export const policySchema = z
     const scene = scenes[policy.sceneCode];
     for (const [name, node] of Object.entries(policy.nodes) as [PolicyNodeName, { enabled: boolean }][]) {
       if (node.enabled && !scene.allowedNodes.includes(name)) {
-        ctx.addIssue({ code: 'custom', path: ['nodes', name, 'enabled'], message: `node ${name} is not available in scene ${policy.sceneCode} (${scene.name})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nodes', name, 'enabled'],
+          message: `node ${name} is not available in scene ${policy.sceneCode} (${scene.name})`,
+        });
       }
     }
     const knowsNumber = scene.phases[0] === 'bound';
     if (policy.nodes.numberAuth.enabled && knowsNumber && policy.nodes.numberAuth.mode !== 'numberCheck') {
-      ctx.addIssue({ code: 'custom', path: ['nodes', 'numberAuth', 'mode'], message: `scene ${policy.sceneCode} proves a known number: number auth must use mode numberCheck` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodes', 'numberAuth', 'mode'],
+        message: `scene ${policy.sceneCode} proves a known number: number auth must use mode numberCheck`,
+      });
     }
     if (policy.nodes.numberAuth.enabled && !knowsNumber && policy.nodes.numberAuth.mode !== 'oneClick') {
-      ctx.addIssue({ code: 'custom', path: ['nodes', 'numberAuth', 'mode'], message: `scene ${policy.sceneCode} learns the number: number auth must use mode oneClick` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodes', 'numberAuth', 'mode'],
+        message: `scene ${policy.sceneCode} learns the number: number auth must use mode oneClick`,
+      });
     }
     if (!policy.nodes.smsCode.enabled && !policy.nodes.numberAuth.enabled && !policy.nodes.uplinkSms.enabled) {
       ctx.addIssue({ code: 'custom', path: ['nodes'], message: 'at least one proof of possession (number auth, SMS code or uplink SMS) must be on' });

@@ -31,7 +31,12 @@ export class AccessKeyRepository {
   async create(options: { id?: string; secret?: string; description?: string } = {}): Promise<{ key: AccessKey; secret: string } | null> {
     const id = options.id ?? `NF${randomBytes(10).toString('hex').toUpperCase()}`;
     const secret = options.secret ?? randomBytes(24).toString('base64url');
-    const key: AccessKey = { id, enabled: true, createdAt: new Date(this.clock()).toISOString(), ...(options.description ? { description: options.description } : {}) };
+    const key: AccessKey = {
+      id,
+      enabled: true,
+      createdAt: new Date(this.clock()).toISOString(),
+      ...(options.description ? { description: options.description } : {}),
+    };
     const stored: StoredAccessKey = { ...key, encryptedSecret: this.encrypt(secret) };
     if (!(await this.kv.set(keyOf(id), JSON.stringify(stored), { onlyIfAbsent: true }))) return null;
     await this.kv.addToSet(indexKey, id);

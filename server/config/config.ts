@@ -17,7 +17,12 @@ const environmentSchema = z.object({
   SMS_ADAPTER: adapterName.default('simulator'),
   CARRIER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
   VERIFY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
-  SESSION_RETENTION_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3_600),
+  SESSION_RETENTION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(3_600),
   SMS_DAILY_CAP_PER_NUMBER: z.coerce.number().int().min(1).max(1_000).default(10),
   RATE_LIMIT_SESSION_STARTS_PER_IP: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_SESSION_STARTS_PER_SCHEME: z.coerce.number().int().min(1).default(6_000),

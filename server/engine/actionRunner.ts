@@ -27,7 +27,10 @@ type Params = Record<string, any>;
 export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner {
   const handlers: Record<string, (session: LoadedSession, params: Params, action: PendingAction) => Promise<ResultEvent>> = {
     async assessEndpointRisk(_session, params) {
-      return { type: 'ENDPOINT_RISK_RESULT', ...(await deps.risk.assessEndpoint({ device: params.device, schemeCode: params.schemeCode, platform: params.platform })) };
+      return {
+        type: 'ENDPOINT_RISK_RESULT',
+        ...(await deps.risk.assessEndpoint({ device: params.device, schemeCode: params.schemeCode, platform: params.platform })),
+      };
     },
 
     async assessPhoneRisk(_session, params) {
@@ -77,7 +80,9 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
 
     async issueVerifyToken(session, params) {
       const context = session.snapshot.context as SessionContext;
-      const phoneScore = params.scoring ? (await deps.risk.assessPhoneNumber({ phoneNumber: params.phoneNumber, schemeCode: context.schemeCode })).score : undefined;
+      const phoneScore = params.scoring
+        ? (await deps.risk.assessPhoneNumber({ phoneNumber: params.phoneNumber, schemeCode: context.schemeCode })).score
+        : undefined;
       const { verifyToken, expiresAt } = await deps.verifyTokens.issue({
         sessionId: session.record.id,
         schemeCode: session.record.schemeCode,

@@ -130,7 +130,8 @@ export class SessionEngine {
     try {
       next = await this.step(loaded, machineEvent);
     } catch (error) {
-      if (error instanceof VersionConflict) throw new ApiError(409, 'VERSION_CONFLICT', 'the session changed while this event was applied; read it and try again');
+      if (error instanceof VersionConflict)
+        throw new ApiError(409, 'VERSION_CONFLICT', 'the session changed while this event was applied; read it and try again');
       throw error;
     }
     return this.carryOut(next);
@@ -282,7 +283,13 @@ function assertResendAllowed(loaded: LoadedSession, now: number): void {
   if (sendsLeft <= 0) throw new ApiError(409, 'SMS_SEND_LIMIT', 'no more codes can be sent in this session', { sendsLeft: 0 });
   if (context.resendAvailableAt !== undefined && now < context.resendAvailableAt) {
     const seconds = Math.ceil((context.resendAvailableAt - now) / 1000);
-    throw new ApiError(429, 'RESEND_TOO_EARLY', `a new code can be sent in ${seconds} s`, { resendAvailableAt: new Date(context.resendAvailableAt).toISOString() }, seconds);
+    throw new ApiError(
+      429,
+      'RESEND_TOO_EARLY',
+      `a new code can be sent in ${seconds} s`,
+      { resendAvailableAt: new Date(context.resendAvailableAt).toISOString() },
+      seconds,
+    );
   }
 }
 

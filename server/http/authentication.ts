@@ -32,5 +32,6 @@ export async function authenticateClient(req: Request, authTokens: AuthTokens, n
 /** Operators: Bearer admin token. */
 export function authenticateAdmin(req: Request, adminToken: string): void {
   const token = credentialsOf(req, 'Bearer');
-  if (!token || !constantTimeEqual(token, adminToken)) throw new ApiError(401, 'ADMIN_UNAUTHORIZED', 'the admin token is required (Authorization: Bearer <ADMIN_TOKEN>)');
+  if (!token || !constantTimeEqual(token, adminToken))
+    throw new ApiError(401, 'ADMIN_UNAUTHORIZED', 'the admin token is required (Authorization: Bearer <ADMIN_TOKEN>)');
 }

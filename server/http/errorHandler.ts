@@ -15,7 +15,8 @@ const bodyParserErrors: Record<string, { status: number; code: string; message: 
 
 export function sendError(res: Parameters<RequestHandler>[1], error: ApiError): void {
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  if (error.status === 401) res.setHeader('WWW-Authenticate', error.code === 'ADMIN_UNAUTHORIZED' || error.code === 'AUTH_TOKEN_INVALID' ? 'Bearer' : 'Basic realm="numberflow"');
+  if (error.status === 401)
+    res.setHeader('WWW-Authenticate', error.code === 'ADMIN_UNAUTHORIZED' || error.code === 'AUTH_TOKEN_INVALID' ? 'Bearer' : 'Basic realm="numberflow"');
   res.status(error.status).json({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
 }
 
@@ -41,5 +42,7 @@ export const unknownRoute: RequestHandler = (req, res) => {
 
 function isStoreUnavailable(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
-  return /Connection is closed|ECONNREFUSED|Reached the max retries per request|Stream isn't writeable|connect ETIMEDOUT|MaxRetriesPerRequestError/i.test(message);
+  return /Connection is closed|ECONNREFUSED|Reached the max retries per request|Stream isn't writeable|connect ETIMEDOUT|MaxRetriesPerRequestError/i.test(
+    message,
+  );
 }

@@ -23,10 +23,13 @@ export class InProcessTimers implements TimerListener {
     for (const [timerId, timer] of Object.entries(record.timers)) {
       const key = `${record.id}\0${timerId}\0${timer.dueAt}`;
       if (this.scheduled.has(key)) continue;
-      const handle = setTimeout(() => {
-        this.scheduled.delete(key);
-        this.deliver?.(record.id).catch(this.onError);
-      }, Math.max(0, timer.dueAt - this.clock()) + 5);
+      const handle = setTimeout(
+        () => {
+          this.scheduled.delete(key);
+          this.deliver?.(record.id).catch(this.onError);
+        },
+        Math.max(0, timer.dueAt - this.clock()) + 5,
+      );
       handle.unref();
       this.scheduled.set(key, handle);
     }

@@ -10,9 +10,24 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
-  readonly sessionsStarted = new Counter({ name: 'numberflow_sessions_started_total', help: 'Sessions started by scene', labelNames: ['scene'], registers: [this.registry] });
-  readonly sessionsFinished = new Counter({ name: 'numberflow_sessions_finished_total', help: 'Sessions finished by scene and status', labelNames: ['scene', 'status'], registers: [this.registry] });
-  readonly verifyTokensRedeemed = new Counter({ name: 'numberflow_verify_tokens_redeemed_total', help: 'Verify token exchanges by result', labelNames: ['result'], registers: [this.registry] });
+  readonly sessionsStarted = new Counter({
+    name: 'numberflow_sessions_started_total',
+    help: 'Sessions started by scene',
+    labelNames: ['scene'],
+    registers: [this.registry],
+  });
+  readonly sessionsFinished = new Counter({
+    name: 'numberflow_sessions_finished_total',
+    help: 'Sessions finished by scene and status',
+    labelNames: ['scene', 'status'],
+    registers: [this.registry],
+  });
+  readonly verifyTokensRedeemed = new Counter({
+    name: 'numberflow_verify_tokens_redeemed_total',
+    help: 'Verify token exchanges by result',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -22,7 +22,14 @@ const numberRangeWeights: { pattern: RegExp; weight: number; reason: string }[] 
 export class SignalRiskAssessor implements RiskAssessor {
   async assessEndpoint({ device }: { device: DeviceSignals }): Promise<RiskAssessment> {
     const hits = deviceSignalWeights.filter((w) => w.when(device[w.signal]));
-    return { score: Math.min(100, hits.reduce((sum, w) => sum + w.weight, 0)), reasons: hits.map((w) => w.reason), ruleHit: false };
+    return {
+      score: Math.min(
+        100,
+        hits.reduce((sum, w) => sum + w.weight, 0),
+      ),
+      reasons: hits.map((w) => w.reason),
+      ruleHit: false,
+    };
   }
 
   async assessPhoneNumber({ phoneNumber }: { phoneNumber: string }): Promise<RiskAssessment> {

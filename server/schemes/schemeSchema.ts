@@ -8,7 +8,11 @@ const packageName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-
 /** The vendor's Android signature: the MD5 of the signing certificate, 32 hex characters. */
 const packageSign = z.string().regex(/^[0-9a-fA-F]{32}$/, 'a package signature is 32 hex characters (MD5 of the signing certificate)');
 const bundleId = z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'a bundle id like com.example.app');
-const appId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/);
+const appId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/);
 /** The vendor's H5 pitfall, made a rule: an origin has no path and no trailing slash; a URL ends with one. */
 const origin = z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port] with no trailing slash');
 const url = z.string().regex(/^https?:\/\/[^\s]+\/$/, 'a URL must end with /');
@@ -42,8 +46,10 @@ export const schemeInputSchema = schemeFieldsSchema
     const required: readonly string[] = platformIdentityFields[scheme.platform];
     for (const field of identityFields) {
       const present = scheme[field] !== undefined;
-      if (required.includes(field) && !present) ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required for platform ${scheme.platform}` });
-      if (!required.includes(field) && present) ctx.addIssue({ code: 'custom', path: [field], message: `${field} does not belong to platform ${scheme.platform}` });
+      if (required.includes(field) && !present)
+        ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required for platform ${scheme.platform}` });
+      if (!required.includes(field) && present)
+        ctx.addIssue({ code: 'custom', path: [field], message: `${field} does not belong to platform ${scheme.platform}` });
     }
   });
 

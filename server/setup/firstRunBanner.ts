@@ -3,10 +3,13 @@ import type { Numberflow } from '../createNumberflow.js';
 
 /** What a developer needs to start: printed once, when the credentials are generated. */
 export function firstRunBanner(baseUrl: string, config: Config, firstRun: Numberflow['firstRun']): string {
-  const lines = [`numberflow listening on ${baseUrl} (${config.redisUrl ? 'Redis' : 'in-memory store'}, ${config.production ? 'production' : 'development'} mode)`];
+  const lines = [
+    `numberflow listening on ${baseUrl} (${config.redisUrl ? 'Redis' : 'in-memory store'}, ${config.production ? 'production' : 'development'} mode)`,
+  ];
   if (firstRun.adminToken) lines.push(`  admin token (generated):  ${firstRun.adminToken}`);
   if (firstRun.accessKey) lines.push(`  access key (generated):   ${firstRun.accessKey.id}:${firstRun.accessKey.secret}`);
-  if (firstRun.adminToken || firstRun.accessKey) lines.push('  These are shown once. Set ADMIN_TOKEN, ACCESS_KEY_ID/ACCESS_KEY_SECRET and NUMBERFLOW_SECRET to choose your own.');
+  if (firstRun.adminToken || firstRun.accessKey)
+    lines.push('  These are shown once. Set ADMIN_TOKEN, ACCESS_KEY_ID/ACCESS_KEY_SECRET and NUMBERFLOW_SECRET to choose your own.');
   if (firstRun.seededSchemes.length) {
     lines.push('  demo schemes:');
     for (const s of firstRun.seededSchemes) {

@@ -6,7 +6,12 @@ import type { KeyValueStore } from '../stores/keyValueStore.js';
  * that every process on the same Redis (and every restart) uses the same one.
  * `generated` is true only for the process that created it: that one prints it.
  */
-export async function configuredOrStoredSecret(kv: KeyValueStore, name: string, configured: string | undefined, bytes = 32): Promise<{ value: string; generated: boolean }> {
+export async function configuredOrStoredSecret(
+  kv: KeyValueStore,
+  name: string,
+  configured: string | undefined,
+  bytes = 32,
+): Promise<{ value: string; generated: boolean }> {
   if (configured) return { value: configured, generated: false };
   const candidate = randomBytes(bytes).toString('base64url');
   const created = await kv.set(`secrets:${name}`, candidate, { onlyIfAbsent: true });

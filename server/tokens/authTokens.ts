@@ -27,7 +27,11 @@ export class AuthTokens {
   async issue(claims: AuthTokenClaims, durationSeconds: number, now: number): Promise<{ authToken: string; expiresAt: number }> {
     const issuedAt = Math.floor(now / 1000);
     const expiresAt = issuedAt + durationSeconds;
-    const authToken = await new EncryptJWT({ scm: claims.schemeCode, plt: claims.platform, ...(claims.boundPhoneNumber ? { bpn: claims.boundPhoneNumber } : {}) })
+    const authToken = await new EncryptJWT({
+      scm: claims.schemeCode,
+      plt: claims.platform,
+      ...(claims.boundPhoneNumber ? { bpn: claims.boundPhoneNumber } : {}),
+    })
       .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
       .setIssuer(issuer)
       .setAudience(audience)
@@ -40,7 +44,13 @@ export class AuthTokens {
   /** The claims of a valid token; null for anything forged, tampered with or expired. */
   async verify(authToken: string, now: number): Promise<AuthTokenClaims | null> {
     try {
-      const { payload } = await jwtDecrypt(authToken, this.key, { issuer, audience, currentDate: new Date(now), keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
+      const { payload } = await jwtDecrypt(authToken, this.key, {
+        issuer,
+        audience,
+        currentDate: new Date(now),
+        keyManagementAlgorithms: ['dir'],
+        contentEncryptionAlgorithms: ['A256GCM'],
+      });
       if (typeof payload.scm !== 'string' || typeof payload.plt !== 'string') return null;
       return { schemeCode: payload.scm, platform: payload.plt as Platform, ...(typeof payload.bpn === 'string' ? { boundPhoneNumber: payload.bpn } : {}) };
     } catch {

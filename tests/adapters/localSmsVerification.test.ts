@@ -83,9 +83,7 @@ describe('LocalSmsVerification.sendCode', () => {
     });
     const code = await lastCodeSent();
     expect(code).toMatch(/^\d{6}$/);
-    expect(await outbox.messagesTo(phoneNumber)).toEqual([
-      { to: phoneNumber, text: `您的验证码为${code}，5分钟内有效。`, sentAt: clock.now() },
-    ]);
+    expect(await outbox.messagesTo(phoneNumber)).toEqual([{ to: phoneNumber, text: `您的验证码为${code}，5分钟内有效。`, sentAt: clock.now() }]);
   });
 
   it('states the validity in the default template in seconds when it is not whole minutes', async () => {

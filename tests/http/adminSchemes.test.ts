@@ -87,7 +87,11 @@ describe('operator API: access keys', () => {
 
 describe('operator API: sessions and traces', () => {
   it('lists sessions and shows one with its trace', async () => {
-    const tokenResponse = await server.api.post('/v1/fusion-auth/token', { schemeCode: 'FA000000000000002', platform: 'iOS', bundleId: 'com.example.numberflow', durationSeconds: 900 }, 'accessKey');
+    const tokenResponse = await server.api.post(
+      '/v1/fusion-auth/token',
+      { schemeCode: 'FA000000000000002', platform: 'iOS', bundleId: 'com.example.numberflow', durationSeconds: 900 },
+      'accessKey',
+    );
     const session = await server.api.post('/v1/sessions', { sceneCode: '100001', device: { emulator: false } }, { bearer: tokenResponse.body.authToken });
     const id = session.body.id as string;
 

@@ -49,7 +49,10 @@ describe('bad input on the session endpoints: a clear 4xx, and the session is un
   });
 
   it('a huge body gets 413', async () => {
-    const response = await ctx.server.api.request('POST', eventsPath(), { body: { type: 'NUMBER_AUTH_TOKEN', accessToken: 'x'.repeat(100_000) }, auth: { bearer: authToken } });
+    const response = await ctx.server.api.request('POST', eventsPath(), {
+      body: { type: 'NUMBER_AUTH_TOKEN', accessToken: 'x'.repeat(100_000) },
+      auth: { bearer: authToken },
+    });
     expectError(response, 413, 'BODY_TOO_LARGE');
     await expectSessionUnchanged();
   });
@@ -89,16 +92,30 @@ describe('bad input on the session endpoints: a clear 4xx, and the session is un
 
   it('a session start with bad input changes nothing', async () => {
     expectError(await ctx.flow.open(authToken, '999999'), 400, 'VALIDATION_FAILED');
-    expectError(await ctx.server.api.post('/v1/sessions', { sceneCode: '100001', device: { emulator: 'yes' } }, { bearer: authToken }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await ctx.server.api.post('/v1/sessions', { sceneCode: '100001', device: { emulator: 'yes' } }, { bearer: authToken }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectError(await ctx.server.api.post('/v1/sessions', { sceneCode: '100001' }, 'none'), 401, 'AUTH_TOKEN_INVALID');
   });
 });
 
 describe('bad input on the app backend endpoints', () => {
-  const identity = { schemeCode: androidScheme.code, platform: 'Android', packageName: androidScheme.packageName, packageSign: androidScheme.packageSign, durationSeconds: 900 };
+  const identity = {
+    schemeCode: androidScheme.code,
+    platform: 'Android',
+    packageName: androidScheme.packageName,
+    packageSign: androidScheme.packageSign,
+    durationSeconds: 900,
+  };
 
   it('wrong or missing access keys get 401 with a Basic challenge', async () => {
-    for (const auth of ['none', { basic: [testCredentials.accessKeyId, 'wrong-secret'] }, { basic: ['NOSUCHKEY1', testCredentials.accessKeySecret] }] as const) {
+    for (const auth of [
+      'none',
+      { basic: [testCredentials.accessKeyId, 'wrong-secret'] },
+      { basic: ['NOSUCHKEY1', testCredentials.accessKeySecret] },
+    ] as const) {
       const response = await ctx.server.api.request('POST', '/v1/fusion-auth/token', { body: identity, auth });
       expectError(response, 401, 'ACCESS_KEY_INVALID');
       expect(response.headers.get('www-authenticate')).toMatch(/^Basic/);
@@ -106,7 +123,11 @@ describe('bad input on the app backend endpoints', () => {
   });
 
   it('an app identity that is not the scheme’s gets 403', async () => {
-    expectError(await ctx.server.api.post('/v1/fusion-auth/token', { ...identity, packageSign: 'ffffffffffffffffffffffffffffffff' }, 'accessKey'), 403, 'APP_IDENTITY_MISMATCH');
+    expectError(
+      await ctx.server.api.post('/v1/fusion-auth/token', { ...identity, packageSign: 'ffffffffffffffffffffffffffffffff' }, 'accessKey'),
+      403,
+      'APP_IDENTITY_MISMATCH',
+    );
     expectError(await ctx.server.api.post('/v1/fusion-auth/token', { ...identity, platform: 'iOS' }, 'accessKey'), 403, 'APP_IDENTITY_MISMATCH');
     expectError(await ctx.server.api.post('/v1/fusion-auth/token', { ...identity, packageName: undefined }, 'accessKey'), 403, 'APP_IDENTITY_MISMATCH');
   });

@@ -3,7 +3,6 @@ import { defaultPolicy } from '../../machines/index.js';
 import { androidScheme } from '../support/fusionAuthFlow.js';
 import { useTestServer } from '../support/useTestServer.js';
 
-
 const ctx = useTestServer();
 
 async function proveBySms(authToken: string, sessionId: string, phoneNumber: string) {
@@ -29,7 +28,12 @@ describe('scenes that prove a known or a new number, over HTTP on Redis', () => 
     expect(newNumber.nextAction).toMatchObject({ type: 'smsCode', phoneNumber: '137****0002' });
     const done = await proveBySms(authToken, session.id, '13700000002');
     expect(done.status).toBe('verified');
-    expect((await ctx.flow.verify(done.verifyToken)).body).toMatchObject({ verifyResult: 'PASS', phoneNumber: '13700000002', sceneCode: '100002', method: 'smsCode' });
+    expect((await ctx.flow.verify(done.verifyToken)).body).toMatchObject({
+      verifyResult: 'PASS',
+      phoneNumber: '13700000002',
+      sceneCode: '100002',
+      method: 'smsCode',
+    });
   });
 
   it('100003 reset password: an SMS code to the bound number', async () => {

@@ -4,7 +4,6 @@ import type { SessionEvent, SessionInput } from '../../machines/index.js';
 import { androidScheme } from '../support/fusionAuthFlow.js';
 import { useTestServer } from '../support/useTestServer.js';
 
-
 const ctx = useTestServer();
 
 /** Replays the stored log through the pure machine: it must arrive exactly where the store says the session is. */

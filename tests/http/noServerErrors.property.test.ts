@@ -58,7 +58,10 @@ describe('whatever a client sends, the answer is never a 500', () => {
   it('event-shaped bodies with wrong or odd fields', async () => {
     await fc.assert(
       fc.asyncProperty(eventLike, async (event) => {
-        const response = await ctx.server.api.request('POST', `/v1/sessions/${sessionId}/events`, { rawBody: JSON.stringify(event), auth: { bearer: authToken } });
+        const response = await ctx.server.api.request('POST', `/v1/sessions/${sessionId}/events`, {
+          rawBody: JSON.stringify(event),
+          auth: { bearer: authToken },
+        });
         expectClientError(response);
       }),
       { numRuns: 150 },

@@ -3,7 +3,6 @@ import { defaultPolicy } from '../../machines/index.js';
 import { androidScheme, h5Scheme } from '../support/fusionAuthFlow.js';
 import { useTestServer } from '../support/useTestServer.js';
 
-
 const ctx = useTestServer();
 
 describe('scene 100001 one-click logon over HTTP on Redis', () => {
@@ -21,7 +20,13 @@ describe('scene 100001 one-click logon over HTTP on Redis', () => {
 
     const result = await ctx.flow.verify(verified.verifyToken);
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ verifyResult: 'PASS', phoneNumber: '13800000001', sceneCode: '100001', schemeCode: androidScheme.code, method: 'numberAuth' });
+    expect(result.body).toEqual({
+      verifyResult: 'PASS',
+      phoneNumber: '13800000001',
+      sceneCode: '100001',
+      schemeCode: androidScheme.code,
+      method: 'numberAuth',
+    });
 
     const again = await ctx.flow.verify(verified.verifyToken);
     expect(again.status).toBe(404);
@@ -129,7 +134,11 @@ describe('scene 100001 one-click logon over HTTP on Redis', () => {
     expect(code).toMatch(/^\d{6}$/);
 
     await ctx.flow.sendOk(authToken, session.id, { type: 'UPLINK_SMS_SENT' });
-    const wrongCode = await ctx.server.api.post('/v1/simulator/uplink-sms', { from: '13800000005', to: receivingNumber, text: code === '000000' ? '111111' : '000000' });
+    const wrongCode = await ctx.server.api.post('/v1/simulator/uplink-sms', {
+      from: '13800000005',
+      to: receivingNumber,
+      text: code === '000000' ? '111111' : '000000',
+    });
     expect(wrongCode.status).toBe(202);
     expect((await ctx.flow.get(authToken, session.id)).body.status).toBe('pending');
 

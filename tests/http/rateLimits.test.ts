@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { androidScheme } from '../support/fusionAuthFlow.js';
 import { useTestServer } from '../support/useTestServer.js';
 
-
 const ctx = useTestServer({
-    env: { RATE_LIMIT_SESSION_STARTS_PER_IP: '4', RATE_LIMIT_CODE_CHECKS_PER_NUMBER: '6', RATE_LIMIT_BACKEND_CALLS_PER_IP: '8' },
-  });
+  env: { RATE_LIMIT_SESSION_STARTS_PER_IP: '4', RATE_LIMIT_CODE_CHECKS_PER_NUMBER: '6', RATE_LIMIT_BACKEND_CALLS_PER_IP: '8' },
+});
 
 describe('rate limits answer 429 with Retry-After and change nothing', () => {
   it('caps SMS code checks per number across sessions, so a code cannot be guessed by opening new sessions', async () => {
     const phoneNumber = '13300000001';
     const tokenA = await ctx.flow.authToken(androidScheme, { phoneNumber });
     const first = await ctx.flow.openOk(tokenA, '100003');
-    for (let i = 0; i < 4; i++) await ctx.flow.sendOk(tokenA, first.id, { type: 'SMS_CODE', code: '000000' === (await ctx.flow.latestSmsCode(phoneNumber)) ? '111111' : '000000' });
+    for (let i = 0; i < 4; i++)
+      await ctx.flow.sendOk(tokenA, first.id, { type: 'SMS_CODE', code: '000000' === (await ctx.flow.latestSmsCode(phoneNumber)) ? '111111' : '000000' });
 
     ctx.server.clock.advanceSeconds(61);
     const tokenB = await ctx.flow.authToken(androidScheme, { phoneNumber });

@@ -4,7 +4,6 @@ import { describe, expect, inject, it } from 'vitest';
 import { androidScheme } from '../support/fusionAuthFlow.js';
 import { useTestServer } from '../support/useTestServer.js';
 
-
 const ctx = useTestServer();
 
 /** A reset-password session: the code goes to the bound number at once. */
@@ -60,7 +59,11 @@ describe('SMS code rules over HTTP on Redis', () => {
     const { authToken, session, code } = await sessionWithCode('13600000003');
     ctx.server.clock.advanceSeconds(301);
     const expired = await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
-    expect(expired).toMatchObject({ status: 'pending', state: 'proveBoundNumber.sms.codeExpired', nextAction: { type: 'smsCode', lastResult: 'EXPIRED', codeExpiresAt: null } });
+    expect(expired).toMatchObject({
+      status: 'pending',
+      state: 'proveBoundNumber.sms.codeExpired',
+      nextAction: { type: 'smsCode', lastResult: 'EXPIRED', codeExpiresAt: null },
+    });
     await ctx.flow.sendOk(authToken, session.id, { type: 'RESEND_SMS' });
     const done = await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: await ctx.flow.latestSmsCode('13600000003') });
     expect(done.status).toBe('verified');
@@ -71,7 +74,10 @@ describe('SMS code rules over HTTP on Redis', () => {
     ctx.server.clock.advanceSeconds(61);
     const second = await sessionWithCode('13600000004');
     // The first session's code does not open the second session.
-    const crossed = await ctx.flow.sendOk(second.authToken, second.session.id, { type: 'SMS_CODE', code: first.code === second.code ? wrongCodeFor(first.code) : first.code });
+    const crossed = await ctx.flow.sendOk(second.authToken, second.session.id, {
+      type: 'SMS_CODE',
+      code: first.code === second.code ? wrongCodeFor(first.code) : first.code,
+    });
     expect(crossed.nextAction.lastResult).toBe('WRONG');
     expect((await ctx.flow.sendOk(first.authToken, first.session.id, { type: 'SMS_CODE', code: first.code })).status).toBe('verified');
   });
@@ -116,7 +122,16 @@ describe('SMS code rules over HTTP on Redis', () => {
       const keys = await client.keys(`${ctx.server.keyPrefix}*`);
       for (const key of keys) {
         const type = await client.type(key);
-        const value = type === 'string' ? await client.get(key) : type === 'hash' ? JSON.stringify(await client.hgetall(key)) : type === 'list' ? JSON.stringify(await client.lrange(key, 0, -1)) : type === 'stream' ? JSON.stringify(await client.xrange(key, '-', '+')) : '';
+        const value =
+          type === 'string'
+            ? await client.get(key)
+            : type === 'hash'
+              ? JSON.stringify(await client.hgetall(key))
+              : type === 'list'
+                ? JSON.stringify(await client.lrange(key, 0, -1))
+                : type === 'stream'
+                  ? JSON.stringify(await client.xrange(key, '-', '+'))
+                  : '';
         // The simulator's outbox is the user's phone: the code is meant to be there, and nowhere else.
         if (!key.includes('outbox')) expect(value ?? '', key).not.toContain(code);
       }

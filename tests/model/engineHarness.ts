@@ -208,12 +208,16 @@ export async function runPathOnEngine(target: EngineUnderTest, schemeCode: strin
           const record = (await engine.load(sessionId))?.record;
           const timer = record?.timers[step.event.type];
           if (!record || !timer) {
-            run.problems.push(`${run.where()}: the path takes ${step.event.type}, but the session has no such timer (timers: ${Object.keys(record?.timers ?? {}).join(', ')})`);
+            run.problems.push(
+              `${run.where()}: the path takes ${step.event.type}, but the session has no such timer (timers: ${Object.keys(record?.timers ?? {}).join(', ')})`,
+            );
             break;
           }
           const earlier = Object.entries(record.timers).filter(([id, other]) => id !== step.event.type && other.dueAt <= timer.dueAt);
           if (earlier.length > 0) {
-            run.problems.push(`${run.where()}: ${step.event.type} is due at ${timer.dueAt}, after ${earlier.map(([id]) => id).join(', ')}: the harness cannot fire it alone`);
+            run.problems.push(
+              `${run.where()}: ${step.event.type} is due at ${timer.dueAt}, after ${earlier.map(([id]) => id).join(', ')}: the harness cannot fire it alone`,
+            );
             break;
           }
           clock.set(timer.dueAt);
@@ -239,7 +243,10 @@ export async function runPathOnEngine(target: EngineUnderTest, schemeCode: strin
 /** The log has the init entry and one entry per step, with the model's states, and replays to them. */
 function checkLog(run: PathRun, log: SessionLogEntry[], machine: SessionMachine): void {
   const { steps } = run.path;
-  const expected = [{ kind: 'init', type: undefined, state: run.initialValue }, ...steps.map((step) => ({ kind: 'event', type: step.event.type, state: step.state.value }))];
+  const expected = [
+    { kind: 'init', type: undefined, state: run.initialValue },
+    ...steps.map((step) => ({ kind: 'event', type: step.event.type, state: step.state.value })),
+  ];
   const actual = log.map((entry) => ({ kind: entry.kind, type: entry.kind === 'init' ? undefined : entry.payload.type, state: entry.state }));
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     run.problems.push(`the event log differs from the path:\n    log:   ${actual.map(logLabel).join(' | ')}\n    model: ${expected.map(logLabel).join(' | ')}`);
@@ -250,7 +257,9 @@ function checkLog(run: PathRun, log: SessionLogEntry[], machine: SessionMachine)
   for (const entry of log.slice(1)) {
     snapshot = transition(machine, snapshot, entry.payload as unknown as SessionEvent)[0];
     if (JSON.stringify(snapshot.value) !== JSON.stringify(entry.state)) {
-      run.problems.push(`replaying log entry ${entry.version} (${String(entry.payload.type)}) gives ${JSON.stringify(snapshot.value)}, the log says ${JSON.stringify(entry.state)}`);
+      run.problems.push(
+        `replaying log entry ${entry.version} (${String(entry.payload.type)}) gives ${JSON.stringify(snapshot.value)}, the log says ${JSON.stringify(entry.state)}`,
+      );
       return;
     }
   }

@@ -73,7 +73,12 @@ export function exploreModel(subject: ModelSubject): ModelGraph {
     }
     return step;
   };
-  const toStep = (event: ModelEvent, seen: ObservedStep): ModelStep => ({ event, state: seen.next, transitions: seen.transitions, stateNodes: seen.stateNodes });
+  const toStep = (event: ModelEvent, seen: ObservedStep): ModelStep => ({
+    event,
+    state: seen.next,
+    transitions: seen.transitions,
+    stateNodes: seen.stateNodes,
+  });
 
   const refused: RefusedEvent[] = [];
   const initial = shortest[0]!.steps[0]!.state;

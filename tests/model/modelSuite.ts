@@ -127,7 +127,16 @@ export function describeModelSuite(options: ModelSuiteOptions): void {
 
 function prepare(machine: ModelMachine, schemeCode: string): PreparedMachine {
   const graphs = subjectsOf(machine).map(exploreModel);
-  const entry: PreparedMachine = { machine, schemeCode, graphs, paths: [], pathsAfterTimerAction: [], cancelsWithActionPending: [], clientRefusals: [], serverRefusals: [] };
+  const entry: PreparedMachine = {
+    machine,
+    schemeCode,
+    graphs,
+    paths: [],
+    pathsAfterTimerAction: [],
+    cancelsWithActionPending: [],
+    clientRefusals: [],
+    serverRefusals: [],
+  };
   for (const graph of graphs) {
     for (const path of coveringPaths(graph)) (leavesTimerActionUndone(path) ? entry.pathsAfterTimerAction : entry.paths).push({ graph, path });
     // The session starts in a state whose action the engine runs at once (endpoint risk): CANCEL

@@ -149,9 +149,7 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
 
         it('lets exactly one of 20 concurrent swaps from the same value win', async () => {
           await kv.set('state', 'start');
-          const results = await Promise.all(
-            Array.from({ length: 20 }, (_, i) => kv.compareAndSwap('state', 'start', `writer-${i}`)),
-          );
+          const results = await Promise.all(Array.from({ length: 20 }, (_, i) => kv.compareAndSwap('state', 'start', `writer-${i}`)));
           const winners = results.flatMap((won, i) => (won ? [i] : []));
           expect(winners).toHaveLength(1);
           expect(await kv.get('state')).toBe(`writer-${winners[0]}`);
@@ -286,20 +284,13 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
       it('lets exactly one of 50 concurrent compare-and-sets on the same version win', async () => {
         await sessions.create(sessionRecord('s1', 1), logEntry(1, 'init'), 10_000);
         const attempts = Array.from({ length: 50 }, (_, i) =>
-          sessions.compareAndSet(
-            sessionRecord('s1', 2, { snapshot: { writer: i } }),
-            1,
-            logEntry(2, 'event', { writer: i }),
-            10_000,
-          ),
+          sessions.compareAndSet(sessionRecord('s1', 2, { snapshot: { writer: i } }), 1, logEntry(2, 'event', { writer: i }), 10_000),
         );
         const results = await Promise.all(attempts);
 
         const winners = results.flatMap((result, i) => (result.ok ? [i] : []));
         expect(winners).toHaveLength(1);
-        expect(results.filter((result) => !result.ok)).toEqual(
-          Array.from({ length: 49 }, () => ({ ok: false, currentVersion: 2 })),
-        );
+        expect(results.filter((result) => !result.ok)).toEqual(Array.from({ length: 49 }, () => ({ ok: false, currentVersion: 2 })));
         const winner = winners[0];
         expect(await sessions.load('s1')).toEqual(sessionRecord('s1', 2, { snapshot: { writer: winner } }));
         expect(await sessions.readLog('s1')).toEqual([logEntry(1, 'init'), logEntry(2, 'event', { writer: winner })]);
@@ -322,12 +313,8 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
 
       it('rejects writes whose versions do not follow on', async () => {
         await sessions.create(sessionRecord('s1', 1), logEntry(1, 'init'), 10_000);
-        await expect(sessions.compareAndSet(sessionRecord('s1', 3), 1, logEntry(3, 'event'), 10_000)).rejects.toThrow(
-          RangeError,
-        );
-        await expect(sessions.compareAndSet(sessionRecord('s1', 2), 1, logEntry(5, 'event'), 10_000)).rejects.toThrow(
-          RangeError,
-        );
+        await expect(sessions.compareAndSet(sessionRecord('s1', 3), 1, logEntry(3, 'event'), 10_000)).rejects.toThrow(RangeError);
+        await expect(sessions.compareAndSet(sessionRecord('s1', 2), 1, logEntry(5, 'event'), 10_000)).rejects.toThrow(RangeError);
         await expect(sessions.create(sessionRecord('s2', 1), logEntry(2, 'init'), 10_000)).rejects.toThrow(RangeError);
         expect(await sessions.load('s1')).toEqual(sessionRecord('s1', 1));
       });

@@ -12,7 +12,11 @@ type Auth = { basic: readonly [string, string] } | { bearer: string } | 'accessK
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
-  async request<T = any>(method: string, path: string, options: { body?: unknown; rawBody?: string; auth?: Auth; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; auth?: Auth; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const auth = options.auth ?? 'none';
     if (auth === 'accessKey') headers.authorization = basic(testCredentials.accessKeyId, testCredentials.accessKeySecret);

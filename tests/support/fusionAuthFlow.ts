@@ -13,7 +13,11 @@ export class FusionAuthFlow {
     const identity = Object.fromEntries(
       (['packageName', 'packageSign', 'bundleId', 'appId', 'origin'] as const).filter((k) => scheme[k] !== undefined).map((k) => [k, scheme[k]]),
     );
-    const response = await this.api.post('/v1/fusion-auth/token', { schemeCode: scheme.code, platform: scheme.platform, ...identity, durationSeconds: 900, ...extra }, 'accessKey');
+    const response = await this.api.post(
+      '/v1/fusion-auth/token',
+      { schemeCode: scheme.code, platform: scheme.platform, ...identity, durationSeconds: 900, ...extra },
+      'accessKey',
+    );
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body.authToken as string;
   }

@@ -32,22 +32,16 @@ export async function startRedisServer(): Promise<RedisServer> {
 class PortInUseError extends Error {}
 
 async function startOnPort(port: number): Promise<RedisServer> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
   const failure = new Promise<never>((_, reject) => {
     child.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new Error('redis-server is not on PATH; the tests need it: apt-get install redis-server')
-          : error,
-      );
+      reject(error.code === 'ENOENT' ? new Error('redis-server is not on PATH; the tests need it: apt-get install redis-server') : error);
     });
     child.once('exit', (code, signal) => {
       const message = `redis-server exited (${signal ?? code}) before it answered PING:\n${output}`;

@@ -62,7 +62,10 @@ export function adminRoutes(services: Services): Router {
     res.status(201).json({ ...created.key, secret: created.secret });
   });
 
-  for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     router.post(`/v1/admin/access-keys/:id/${action}`, async (req, res) => {
       const id = parseInput(accessKeyIdSchema, req.params.id, 'access key id');
       const key = await services.accessKeys.setEnabled(id, enabled);

@@ -38,7 +38,9 @@ export function fusionAuthRoutes(services: Services): Router {
     if (!scheme) throw new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${body.schemeCode} does not exist`);
     const mismatched = identityMismatches(scheme, body);
     if (mismatched.length) {
-      throw new ApiError(403, 'APP_IDENTITY_MISMATCH', `the app identity does not match scheme ${scheme.code}: ${mismatched.join(', ')}`, { fields: mismatched });
+      throw new ApiError(403, 'APP_IDENTITY_MISMATCH', `the app identity does not match scheme ${scheme.code}: ${mismatched.join(', ')}`, {
+        fields: mismatched,
+      });
     }
     let boundPhoneNumber: string | undefined;
     if (body.phoneNumber !== undefined) {

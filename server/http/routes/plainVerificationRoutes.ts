@@ -29,7 +29,12 @@ const sendCodeSchema = z
   })
   .strict();
 const checkCodeSchema = z
-  .object({ phoneNumber, code: z.string().regex(/^[0-9A-Za-z]{4,8}$/), schemeName: z.string().min(1).max(20).default('default'), caseSensitive: z.boolean().default(false) })
+  .object({
+    phoneNumber,
+    code: z.string().regex(/^[0-9A-Za-z]{4,8}$/),
+    schemeName: z.string().min(1).max(20).default('default'),
+    caseSensitive: z.boolean().default(false),
+  })
   .strict();
 
 const carrierFailures: Record<CarrierFailureKind, { status: number; code: string; message: string }> = {
@@ -89,7 +94,13 @@ export function plainVerificationRoutes(services: Services): Router {
     if (!result.sent) {
       if (result.reason === 'TOO_SOON') {
         const seconds = Math.max(1, Math.ceil((result.resendAvailableAt - services.clock()) / 1000));
-        throw new ApiError(429, 'SMS_TOO_SOON', `a code was sent to this number less than ${body.resendIntervalSeconds} s ago`, { resendAvailableAt: new Date(result.resendAvailableAt).toISOString() }, seconds);
+        throw new ApiError(
+          429,
+          'SMS_TOO_SOON',
+          `a code was sent to this number less than ${body.resendIntervalSeconds} s ago`,
+          { resendAvailableAt: new Date(result.resendAvailableAt).toISOString() },
+          seconds,
+        );
       }
       if (result.reason === 'DAILY_LIMIT') throw new ApiError(429, 'SMS_DAILY_LIMIT', 'this number has had all the codes it may get today', undefined, 3600);
       throw new ApiError(result.permanent ? 400 : 502, result.permanent ? 'SMS_UNDELIVERABLE' : 'SMS_DELIVERY_FAILED', 'the SMS could not be delivered');

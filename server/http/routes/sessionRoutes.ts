@@ -44,7 +44,11 @@ export function sessionRoutes(services: Services): Router {
     const body = parseInput(startSessionSchema, req.body);
     const scene = scenes[body.sceneCode];
     if (scene.needsBoundPhoneNumber && !claims.boundPhoneNumber) {
-      throw new ApiError(400, 'BOUND_PHONE_NUMBER_REQUIRED', `scene ${body.sceneCode} (${scene.name}) needs the user's bound number: the app backend gives it as phoneNumber in the token request`);
+      throw new ApiError(
+        400,
+        'BOUND_PHONE_NUMBER_REQUIRED',
+        `scene ${body.sceneCode} (${scene.name}) needs the user's bound number: the app backend gives it as phoneNumber in the token request`,
+      );
     }
     if (!(await services.schemes.get(claims.schemeCode))) throw new ApiError(403, 'SCHEME_NOT_FOUND', 'the scheme of this auth token no longer exists');
     const device = { ...body.device, ip: body.device.ip ?? req.ip ?? '', userAgent: body.device.userAgent ?? req.get('user-agent') ?? '' };
@@ -74,7 +78,11 @@ export function sessionRoutes(services: Services): Router {
     const id = parseSessionId(req.params.id);
     const type = (req.body as { type?: unknown } | undefined)?.type;
     if (!isClientEventType(type)) {
-      throw new ApiError(400, 'UNKNOWN_EVENT_TYPE', `unknown event type ${JSON.stringify(type ?? null)}; a client may send ${clientEventSchema.options.map((o) => o.shape.type.value).join(', ')}`);
+      throw new ApiError(
+        400,
+        'UNKNOWN_EVENT_TYPE',
+        `unknown event type ${JSON.stringify(type ?? null)}; a client may send ${clientEventSchema.options.map((o) => o.shape.type.value).join(', ')}`,
+      );
     }
     const event = parseInput(clientEventSchema, req.body, 'event');
     const input: { type: string } & Record<string, unknown> = { ...event };
@@ -93,5 +101,3 @@ export function sessionRoutes(services: Services): Router {
 
   return router;
 }
-
-

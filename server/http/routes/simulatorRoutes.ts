@@ -34,7 +34,11 @@ export function simulatorRoutes(services: Services): Router {
   router.post('/v1/simulator/carrier-token', async (req, res) => {
     const body = parseInput(carrierTokenSchema, req.body);
     const phoneNumber = mainlandNumber(body.phoneNumber, 'phoneNumber');
-    const token = await simulator.carrier.issueToken({ phoneNumber, ...(body.carrier ? { carrier: body.carrier } : {}), ...(body.outcome ? { outcome: body.outcome } : {}) });
+    const token = await simulator.carrier.issueToken({
+      phoneNumber,
+      ...(body.carrier ? { carrier: body.carrier } : {}),
+      ...(body.outcome ? { outcome: body.outcome } : {}),
+    });
     res.status(201).json(token);
   });
 

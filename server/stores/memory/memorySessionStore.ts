@@ -38,12 +38,7 @@ export class MemorySessionStore implements SessionStore {
     return session ? jsonCopy(session.record) : null;
   }
 
-  async compareAndSet(
-    next: SessionRecord,
-    expectedVersion: number,
-    entry: SessionLogEntry,
-    ttlMs: number,
-  ): Promise<CompareAndSetResult> {
+  async compareAndSet(next: SessionRecord, expectedVersion: number, entry: SessionLogEntry, ttlMs: number): Promise<CompareAndSetResult> {
     assertSessionUpdate(next, expectedVersion, entry);
     const expiresAt = this.#now() + ttlAsWholeMs(ttlMs);
     const session = this.#live(next.id);

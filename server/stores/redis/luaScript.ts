@@ -13,9 +13,7 @@ export type LuaScriptCall = (keys: readonly string[], args: readonly (string | n
 export function bindLuaScript(redis: RedisConnection, script: LuaScript): LuaScriptCall {
   redis.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
   // defineCommand adds a method named after the script, which ioredis's types cannot know about.
-  const command = (redis as unknown as Record<string, (...keysThenArgs: (string | number)[]) => Promise<unknown>>)[
-    script.name
-  ];
+  const command = (redis as unknown as Record<string, (...keysThenArgs: (string | number)[]) => Promise<unknown>>)[script.name];
   if (typeof command !== 'function') throw new Error(`Lua script ${script.name} was not registered`);
   return (keys, args) => {
     if (keys.length !== script.numberOfKeys) {

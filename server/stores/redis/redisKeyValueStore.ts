@@ -34,9 +34,7 @@ export class RedisKeyValueStore implements KeyValueStore {
       reply = onlyIfAbsent ? await this.#redis.set(fullKey, value, 'NX') : await this.#redis.set(fullKey, value);
     } else {
       const px = ttlAsWholeMs(ttlMs);
-      reply = onlyIfAbsent
-        ? await this.#redis.set(fullKey, value, 'PX', px, 'NX')
-        : await this.#redis.set(fullKey, value, 'PX', px);
+      reply = onlyIfAbsent ? await this.#redis.set(fullKey, value, 'PX', px, 'NX') : await this.#redis.set(fullKey, value, 'PX', px);
     }
     return reply === 'OK';
   }
@@ -52,13 +50,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   async compareAndSwap(key: string, expected: string | null, value: string | null, ttlMs?: number): Promise<boolean> {
     const reply = await this.#compareAndSwap(
       [this.#key(key)],
-      [
-        expected === null ? '0' : '1',
-        expected ?? '',
-        value === null ? '0' : '1',
-        value ?? '',
-        ttlMs === undefined ? '' : ttlAsWholeMs(ttlMs),
-      ],
+      [expected === null ? '0' : '1', expected ?? '', value === null ? '0' : '1', value ?? '', ttlMs === undefined ? '' : ttlAsWholeMs(ttlMs)],
     );
     return reply === 1;
   }
@@ -71,10 +63,7 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   async appendCapped(key: string, value: string, maxLength: number, ttlMs?: number): Promise<void> {
     assertMaxLength(maxLength);
-    await this.#appendCapped(
-      [this.#key(key)],
-      [value, maxLength, ttlMs === undefined ? '' : ttlAsWholeMs(ttlMs)],
-    );
+    await this.#appendCapped([this.#key(key)], [value, maxLength, ttlMs === undefined ? '' : ttlAsWholeMs(ttlMs)]);
   }
 
   async listRange(key: string): Promise<string[]> {

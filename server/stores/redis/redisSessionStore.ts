@@ -31,10 +31,7 @@ export class RedisSessionStore implements SessionStore {
     // Outside the atomic step on purpose: the recent list is a convenience for operators,
     // and the sorted set lives in a different Cluster slot than the session.
     const recentKey = this.#recentKey();
-    await Promise.all([
-      this.#redis.zadd(recentKey, record.createdAt, record.id),
-      this.#redis.zremrangebyrank(recentKey, 0, -(RECENT_IDS_MAX + 1)),
-    ]);
+    await Promise.all([this.#redis.zadd(recentKey, record.createdAt, record.id), this.#redis.zremrangebyrank(recentKey, 0, -(RECENT_IDS_MAX + 1))]);
     return true;
   }
 
@@ -43,12 +40,7 @@ export class RedisSessionStore implements SessionStore {
     return json === null ? null : (JSON.parse(json) as SessionRecord);
   }
 
-  async compareAndSet(
-    next: SessionRecord,
-    expectedVersion: number,
-    entry: SessionLogEntry,
-    ttlMs: number,
-  ): Promise<CompareAndSetResult> {
+  async compareAndSet(next: SessionRecord, expectedVersion: number, entry: SessionLogEntry, ttlMs: number): Promise<CompareAndSetResult> {
     assertSessionUpdate(next, expectedVersion, entry);
     return this.#write(next, String(expectedVersion), entry, ttlMs);
   }
@@ -67,22 +59,10 @@ export class RedisSessionStore implements SessionStore {
     return this.#redis.zrevrange(this.#recentKey(), 0, limit - 1);
   }
 
-  async #write(
-    record: SessionRecord,
-    expectedVersion: string,
-    entry: SessionLogEntry,
-    ttlMs: number,
-  ): Promise<CompareAndSetResult> {
+  async #write(record: SessionRecord, expectedVersion: string, entry: SessionLogEntry, ttlMs: number): Promise<CompareAndSetResult> {
     const reply = (await this.#writeSession(
       [this.#stateKey(record.id), this.#logKey(record.id)],
-      [
-        expectedVersion,
-        record.version,
-        JSON.stringify(record),
-        ttlAsWholeMs(ttlMs),
-        LOG_MAX_LENGTH,
-        JSON.stringify(entry),
-      ],
+      [expectedVersion, record.version, JSON.stringify(record), ttlAsWholeMs(ttlMs), LOG_MAX_LENGTH, JSON.stringify(entry)],
     )) as [number, string?];
     const [written, currentVersion] = reply;
     if (written === 1) return { ok: true };
