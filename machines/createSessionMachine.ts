@@ -3,6 +3,7 @@ import type { Policy, RiskRoute } from './policy/policySchema.js';
 import { scenes, type ProofPhase } from './policy/scenes.js';
 import type { FailureReason, ProofMethod, SessionContext } from './sessionContext.js';
 import type { SessionEvent, SessionInput } from './sessionEvents.js';
+import { constantTimeEqual } from './constantTimeEqual.js';
 import { stateIds } from './stateIds.js';
 
 /**
@@ -32,7 +33,7 @@ export function createSessionMachine(policy: Policy) {
         event.type === 'CARRIER_RESULT' && (event.outcome === 'mismatch' || (event.outcome === 'ok' && event.verifyResult !== 'PASS')),
       needsMiddleDigits: ({ context }) => context.platform === 'H5' && nodes.numberAuth.h5MiddleDigits,
       middleDigitsMatch: ({ context, event }) =>
-        event.type === 'MIDDLE_DIGITS' && !!context.phoneNumber && middleFourDigits(context.phoneNumber) === event.digits,
+        event.type === 'MIDDLE_DIGITS' && !!context.phoneNumber && constantTimeEqual(middleFourDigits(context.phoneNumber), event.digits),
       lastMiddleDigitTry: ({ context }) => context.middleDigitTries + 1 >= nodes.numberAuth.maxMiddleDigitTries,
       differsFromBoundNumber: ({ context, event }) => event.type === 'PHONE_NUMBER' && event.phoneNumber !== context.boundPhoneNumber,
       smsCodePassed: ({ event }) => event.type === 'SMS_CODE' && event.result === 'PASS',
