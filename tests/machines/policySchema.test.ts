@@ -28,24 +28,24 @@ describe('policy model', () => {
   });
 
   it.each([
-    ['a node the scene does not offer', (p: Policy) => (p.nodes.phoneRisk.enabled = true), '100005', 'nodes.phoneRisk.enabled'],
-    ['number auth in 100004', (p: Policy) => (p.nodes.numberAuth.enabled = true), '100004', 'nodes.numberAuth.enabled'],
+    ['a node the scene does not offer', (p: Policy): void => void (p.nodes.phoneRisk.enabled = true), '100005', 'nodes.phoneRisk.enabled'],
+    ['number auth in 100004', (p: Policy): void => void (p.nodes.numberAuth.enabled = true), '100004', 'nodes.numberAuth.enabled'],
     [
       'one-click where the number is known',
-      (p: Policy) => Object.assign(p.nodes.numberAuth, { enabled: true, mode: 'oneClick' }),
+      (p: Policy): void => void Object.assign(p.nodes.numberAuth, { enabled: true, mode: 'oneClick' }),
       '100003',
       'nodes.numberAuth.mode',
     ],
-    ['a number check where the number is unknown', (p: Policy) => (p.nodes.numberAuth.mode = 'numberCheck'), '100001', 'nodes.numberAuth.mode'],
-    ['a 3-digit code', (p: Policy) => (p.nodes.smsCode.codeLength = 3), '100001', 'nodes.smsCode.codeLength'],
-    ['a 9-digit code', (p: Policy) => (p.nodes.smsCode.codeLength = 9), '100001', 'nodes.smsCode.codeLength'],
+    ['a number check where the number is unknown', (p: Policy): void => void (p.nodes.numberAuth.mode = 'numberCheck'), '100001', 'nodes.numberAuth.mode'],
+    ['a 3-digit code', (p: Policy): void => void (p.nodes.smsCode.codeLength = 3), '100001', 'nodes.smsCode.codeLength'],
+    ['a 9-digit code', (p: Policy): void => void (p.nodes.smsCode.codeLength = 9), '100001', 'nodes.smsCode.codeLength'],
     [
       'six frequency rules',
       (p: Policy) => (p.nodes.endpointRisk.rules = Array.from({ length: 6 }, () => ({ dimension: 'ip', windowSeconds: 60, maxCount: 5 }))),
       '100001',
       'nodes.endpointRisk.rules',
     ],
-    ['a threshold above 100', (p: Policy) => (p.nodes.endpointRisk.threshold = 101), '100001', 'nodes.endpointRisk.threshold'],
+    ['a threshold above 100', (p: Policy): void => void (p.nodes.endpointRisk.threshold = 101), '100001', 'nodes.endpointRisk.threshold'],
     [
       'no proof of possession at all',
       (p: Policy) => {
