@@ -136,6 +136,8 @@ export function createSessionMachine(policy: Policy) {
     });
 
     // The policy schema guarantees a proof of possession, so a phase without number auth has an SMS code or an uplink SMS.
+    /** When no SMS can reach the number: prove it by uplink SMS if the policy has it. */
+    const smsUnavailableRoute = nodes.uplinkSms.enabled ? { target: `#${ids.uplink}` } : toFailed('sms_unavailable');
     const initial = numberAuthHere ? 'numberAuth' : knowsNumber ? (phoneRiskHere ? 'phoneRisk' : nodes.smsCode.enabled ? 'sms' : 'uplinkSms') : 'enterPhone';
     // Only the states a policy can reach are built, so every state of a rendered chart is live.
     const hasEnterPhone = !knowsNumber && (initial === 'enterPhone' || smsRoute === `#${ids.enterPhone}`);
@@ -336,8 +338,9 @@ export function createSessionMachine(policy: Policy) {
                           target: 'codeExpired',
                           actions: assign({ resendAvailableAt: ({ event }) => (event.type === 'SMS_NOT_SENT' ? event.resendAvailableAt : undefined) }),
                         },
-                        nodes.uplinkSms.enabled ? { target: `#${ids.uplink}` } : toFailed('sms_unavailable'),
+                        smsUnavailableRoute,
                       ],
+                      SMS_FAILED: smsUnavailableRoute,
                     },
                   },
                   awaitingCode: {

@@ -7,14 +7,17 @@ import { LocalSmsVerification } from '../adapters/sms/localSmsVerification.js';
 import { SimulatorSmsOutbox } from '../adapters/sms/simulatorSmsOutbox.js';
 import { AccessKeyRepository } from './accessKeys/accessKeyRepository.js';
 import { ConfigError, type Config } from './config/config.js';
-import { createActionRunner } from './engine/actionRunner.js';
+import { createActionRunner, exhaustedActionEvent } from './engine/actionRunner.js';
 import { createClientEventGate } from './engine/clientEventGate.js';
 import { MachineRegistry } from './engine/machineRegistry.js';
 import { SessionEngine } from './engine/sessionEngine.js';
 import { UplinkCodes } from './engine/uplinkCodes.js';
 import { createApp } from './http/createApp.js';
 import type { Services } from './http/services.js';
-import { InProcessTimers } from './jobs/inProcessTimers.js';
+import { BullMqJobQueue } from './jobs/bullmqJobQueue.js';
+import { InProcessJobQueue } from './jobs/inProcessJobQueue.js';
+import type { JobQueue } from './jobs/jobQueue.js';
+import { SessionJobs } from './jobs/sessionJobs.js';
 import { RateLimits } from './limits/rateLimits.js';
 import { Metrics } from './observability/metrics.js';
 import { PolicyRepository } from './policies/policyRepository.js';
@@ -38,13 +41,17 @@ export interface Numberflow {
     accessKey?: { id: string; secret: string };
     seededSchemes: Scheme[];
   };
-  close(): Promise<void>;
+  jobs: JobQueue;
+  /** Stops taking work, lets running jobs finish within the grace time, closes connections. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface NumberflowOverrides {
   clock?: () => number;
   logger?: Logger;
   storage?: Storage;
+  /** Run the jobs in this process; defaults to the configuration's RUN_JOBS (embedded mode always does). */
+  runJobs?: boolean;
 }
 
 /** The composition root: builds every part from the configuration and wires them together. */
@@ -83,29 +90,47 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   });
   const captcha = new AltchaCaptcha({ hmacKey: secretFor('captcha'), now: clock });
 
-  const timers = new InProcessTimers(clock, (error) => logger.error({ err: error }, 'timer delivery failed'));
+  const jobs: JobQueue = config.redisUrl
+    ? new BullMqJobQueue({
+        url: config.redisUrl,
+        keyPrefix: config.redisKeyPrefix,
+        concurrency: config.jobs.concurrency,
+        lockDurationMs: config.jobs.lockDurationMs,
+        stalledIntervalMs: config.jobs.stalledIntervalMs,
+        onError: (error, kind, id) => logger.error({ err: error, kind, jobId: id }, 'job queue error'),
+        onJobDone: metrics.recordJob,
+      })
+    : new InProcessJobQueue((error, kind, id) => logger.warn({ err: error, kind, jobId: id }, 'job failed'), metrics.recordJob);
+  metrics.watchQueue(() => jobs.counts());
+  const sessionJobs = new SessionJobs(jobs, clock);
   const engine = new SessionEngine({
     sessions: storage.sessions,
     policies,
     machines: new MachineRegistry(policies),
-    runAction: createActionRunner({
-      carrier,
-      sms,
-      risk: new SignalRiskAssessor(),
-      captcha,
-      verifyTokens,
-      uplinkCodes,
-      clock,
-      carrierTimeoutMs: config.carrierTimeoutMs,
-    }),
+    runAction: createActionRunner({ carrier, sms, risk: new SignalRiskAssessor(), captcha, verifyTokens, uplinkCodes, clock, carrierTimeoutMs: config.carrierTimeoutMs }),
+    exhaustedActionEvent,
     admitClientEvent: createClientEventGate({ sms, captcha, limits }),
+    work: sessionJobs,
     clock,
     newSessionId: () => randomBytes(16).toString('base64url'),
     retentionMs: config.sessionRetentionSeconds * 1000,
-    timerListener: timers,
-    onActionError: (error, session, action) => logger.error({ err: error, sessionId: session.id, action: action.type }, 'action failed; left in the outbox'),
+    settleTimeoutMs: config.settleTimeoutMs,
+    effectActionTypes: new Set(['notifyApp']),
   });
-  timers.start((sessionId) => engine.get(sessionId));
+
+  let sweeper: NodeJS.Timeout | undefined;
+  const runJobs = overrides.runJobs ?? (config.runJobs || !config.redisUrl);
+  if (runJobs) {
+    await jobs.startWorker(sessionJobs.handlers(engine, (error, data) => logger.warn({ err: { message: error.message }, sessionId: data.sessionId, actionId: data.actionId }, 'job failed for good')));
+    sweeper = setInterval(() => {
+      storage.sessions
+        .recentIds(1000)
+        .then((ids) => engine.sweep(ids, config.jobs.sweepStaleAfterMs))
+        .then((swept) => swept.actions && logger.info(swept, 'sweeper handed over actions left behind'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'sweep failed'));
+    }, config.jobs.sweepIntervalMs);
+    sweeper.unref();
+  }
 
   const firstRun: Numberflow['firstRun'] = { seededSchemes: [] };
   if (adminToken.generated) firstRun.adminToken = adminToken.value;
@@ -147,8 +172,10 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     app: createApp(services),
     services,
     firstRun,
-    async close() {
-      timers.stop();
+    jobs,
+    async close(graceMs = config.shutdownGraceMs) {
+      clearInterval(sweeper);
+      await jobs.close(graceMs);
       await storage.close();
     },
   };

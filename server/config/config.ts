@@ -29,6 +29,14 @@ const environmentSchema = z.object({
   RATE_LIMIT_EVENTS_PER_IP: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_BACKEND_CALLS_PER_IP: z.coerce.number().int().min(1).default(1_200),
   RATE_LIMIT_CODE_CHECKS_PER_NUMBER: z.coerce.number().int().min(1).default(30),
+  RUN_JOBS: z.enum(['true', 'false']).default('true'),
+  SETTLE_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).optional(),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+  JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+  SWEEP_STALE_AFTER_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -49,6 +57,12 @@ export interface Config {
   sessionRetentionSeconds: number;
   smsDailyCapPerNumber: number;
   rateLimits: RateLimitSettings;
+  /** Whether this API process also runs the jobs (the default); a separate `npm run worker` always does. */
+  runJobs: boolean;
+  /** How long a request waits for the work it caused before it answers. */
+  settleTimeoutMs: number;
+  jobs: { concurrency: number; lockDurationMs: number; stalledIntervalMs: number; sweepIntervalMs: number; sweepStaleAfterMs: number };
+  shutdownGraceMs: number;
   seedDemo: boolean;
   logLevel: string;
 }
@@ -94,6 +108,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backendCallsPerIpPerMinute: e.RATE_LIMIT_BACKEND_CALLS_PER_IP,
       codeChecksPerNumberPerDay: e.RATE_LIMIT_CODE_CHECKS_PER_NUMBER,
     },
+    runJobs: e.RUN_JOBS === 'true',
+    settleTimeoutMs: e.SETTLE_TIMEOUT_MS ?? e.CARRIER_TIMEOUT_MS + 2_000,
+    jobs: {
+      concurrency: e.JOB_CONCURRENCY,
+      lockDurationMs: e.JOB_LOCK_MS,
+      stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
+      sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+      sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !production,
     logLevel: e.LOG_LEVEL,
   };

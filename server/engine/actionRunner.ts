@@ -6,7 +6,7 @@ import type { SessionContext, SessionEvent } from '../../machines/index.js';
 import type { RiskAssessor } from '../risk/riskAssessor.js';
 import type { PendingAction } from '../stores/sessionStore.js';
 import type { VerifyTokenStore } from '../tokens/verifyTokenStore.js';
-import type { ActionRunner, LoadedSession } from './sessionEngine.js';
+import type { ActionRunner, ExhaustedActionEvent, LoadedSession } from './sessionEngine.js';
 import type { UplinkCodes } from './uplinkCodes.js';
 
 export interface ActionRunnerDependencies {
@@ -65,7 +65,10 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
       });
       if (result.sent) return { type: 'SMS_SENT', expiresAt: result.expiresAt, resendAvailableAt: result.resendAvailableAt };
       if (result.reason === 'TOO_SOON') return { type: 'SMS_NOT_SENT', reason: 'TOO_SOON', resendAvailableAt: result.resendAvailableAt };
-      return { type: 'SMS_NOT_SENT', reason: result.reason };
+      if (result.reason === 'DAILY_LIMIT') return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT' };
+      // A number that cannot take SMS fails at once; anything else is tried again with backoff.
+      if (result.permanent) return { type: 'SMS_FAILED', permanent: true, detail: result.detail };
+      throw new Error(`SMS delivery failed: ${result.detail}`);
     },
 
     async prepareUplinkSms(session, params) {
@@ -102,6 +105,24 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
     return handler(session, action.params as Params, action) as ReturnType<ActionRunner>;
   };
 }
+
+/**
+ * What the machine hears when an action failed for good: an SMS that never went out is
+ * SMS_FAILED; a risk check that cannot be made counts as risky (fail closed). Other actions
+ * leave the session waiting, and it expires.
+ */
+export const exhaustedActionEvent: ExhaustedActionEvent = (action, error) => {
+  switch (action.type) {
+    case 'sendSmsCode':
+      return { type: 'SMS_FAILED', permanent: false, detail: error.message };
+    case 'assessEndpointRisk':
+      return { type: 'ENDPOINT_RISK_RESULT', score: 100, reasons: ['risk check unavailable'], ruleHit: false };
+    case 'assessPhoneRisk':
+      return { type: 'PHONE_RISK_RESULT', score: 100, reasons: ['risk check unavailable'], ruleHit: false };
+    default:
+      return null;
+  }
+};
 
 /** A carrier timeout or error becomes a CARRIER_RESULT that the policy routes. */
 async function withCarrierTimeout(timeoutMs: number, call: (signal: AbortSignal) => Promise<ResultEvent>): Promise<ResultEvent> {

@@ -2,7 +2,7 @@ import { __unsafe_getAllOwnEventDescriptors, initialTransition, transition, type
 import { sessionStatus, type SessionEvent, type SessionInput, type SessionMachine } from '../../machines/index.js';
 import { ApiError } from '../http/apiError.js';
 import type { PolicyRepository } from '../policies/policyRepository.js';
-import type { PendingAction, SessionLogEntry, SessionRecord, SessionStore } from '../stores/sessionStore.js';
+import type { PendingAction, SessionLogEntry, SessionRecord, SessionStore, TimerEntry } from '../stores/sessionStore.js';
 import { redactEventForLog } from './logRedaction.js';
 import type { MachineRegistry, RegisteredMachine } from './machineRegistry.js';
 import { applyTimerActions, dueTimers, isSideEffect } from './timerPlan.js';
@@ -14,30 +14,51 @@ export interface LoadedSession {
   snapshot: AnyMachineSnapshot;
 }
 
-/** Carries out one named action and returns the event that reports its result. */
-export type ActionRunner = (session: LoadedSession, action: PendingAction) => Promise<DistributiveOmit<SessionEvent, 'at'>>;
+export type ResultEvent = DistributiveOmit<SessionEvent, 'at'>;
+
+/**
+ * Carries out one named action and returns the event that reports its result, or null for an
+ * effect that reports nothing back to the machine (a webhook). Throwing means "try again later".
+ */
+export type ActionRunner = (session: LoadedSession, action: PendingAction, attempt: { attempt: number; lastAttempt: boolean }) => Promise<ResultEvent | null>;
 
 /** Checks what a client sent against secrets the machine must never see (SMS codes, CAPTCHA answers). */
 export type ClientEventGate = (session: LoadedSession, event: ClientEventInput, at: number) => Promise<SessionEvent>;
 
 export type ClientEventInput = { type: string } & Record<string, unknown>;
 
-export interface TimerListener {
-  timersChanged(record: SessionRecord): void;
+/**
+ * Where the engine hands the work that must survive a crash: durable timers and the outbox's
+ * actions become jobs (BullMQ, or the in-process runner when embedded).
+ */
+export interface SessionWork {
+  timersChanged(sessionId: string, previous: Record<string, TimerEntry>, next: Record<string, TimerEntry>): Promise<void>;
+  actionsQueued(sessionId: string, actions: PendingAction[]): Promise<void>;
+  /** The session as a job in this process wrote it after `afterVersion`; null when none did within `timeoutMs`. */
+  nextCompletion(sessionId: string, afterVersion: number, timeoutMs: number): Promise<LoadedSession | null>;
+  /** A job in this process has stepped the session. */
+  completed(session: LoadedSession): void;
 }
+
+/** What the machine hears when an action has failed for good, per action type. */
+export type ExhaustedActionEvent = (action: PendingAction, error: Error) => ResultEvent | null;
 
 export interface SessionEngineOptions {
   sessions: SessionStore;
   policies: PolicyRepository;
   machines: MachineRegistry;
   runAction: ActionRunner;
+  exhaustedActionEvent: ExhaustedActionEvent;
   admitClientEvent: ClientEventGate;
+  work: SessionWork;
   clock: () => number;
   newSessionId: () => string;
   /** How long a finished or expired session stays readable. */
   retentionMs: number;
-  timerListener?: TimerListener;
-  onActionError?: (error: unknown, session: SessionRecord, action: PendingAction) => void;
+  /** How long a request waits for the work it caused before it answers (then the client sees `wait`). */
+  settleTimeoutMs: number;
+  /** Actions whose type reports no event back (effects): they never hold a request up. */
+  effectActionTypes: ReadonlySet<string>;
 }
 
 export interface StartSessionRequest {
@@ -48,21 +69,15 @@ export interface StartSessionRequest {
   device: SessionInput['device'];
 }
 
-/** A write's result, and the ids of the actions it put in the outbox. */
-interface Stepped {
-  session: LoadedSession;
-  created: string[];
-}
-
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const maxServerEventRetries = 8;
-const maxActionsPerRequest = 32;
 
 /**
- * Steps sessions with XState's pure `transition()`: load the record, hydrate, transition,
- * save snapshot + version + log entry + outbox in one compare-and-set, then carry out the
- * actions and feed their results back the same way. No actor lives between requests.
+ * Steps sessions with XState's pure `transition()`: load the record, hydrate, transition, save
+ * snapshot + version + log entry + durable timers + outbox in one compare-and-set, then hand the
+ * timers and actions to jobs. A job carries out an action and feeds its result back the same way.
+ * No actor lives between requests.
  */
 export class SessionEngine {
   constructor(private readonly options: SessionEngineOptions) {}
@@ -81,7 +96,6 @@ export class SessionEngine {
       device: request.device,
     };
     const [snapshot, actions] = initialTransition(machine.machine, input);
-    const pending = pendingActionsOf(actions, id, 1);
     const record: SessionRecord = {
       id,
       schemeCode: request.schemeCode,
@@ -92,7 +106,7 @@ export class SessionEngine {
       version: 1,
       snapshot: machine.machine.getPersistedSnapshot(snapshot),
       timers: applyTimerActions({}, actions, '', now),
-      pending,
+      pending: pendingActionsOf(actions, id, 1, now),
       createdAt: now,
       updatedAt: now,
       expiresAt: now + policy.sessionTtlSeconds * 1000,
@@ -101,14 +115,16 @@ export class SessionEngine {
     if (!(await this.options.sessions.create(record, entry, this.ttlOf(record)))) {
       throw new ApiError(409, 'SESSION_EXISTS', 'session id already in use');
     }
-    this.options.timerListener?.timersChanged(record);
-    return this.carryOut({ session: { record, machine, snapshot }, created: pending.map((p) => p.id) });
+    await this.handOver(id, {}, record.timers, record.pending);
+    return this.settle({ record, machine, snapshot }, record.pending.length > 0);
   }
 
-  /** Reads a session and delivers any timer that has come due (and carries out what that timer started). */
+  /** Reads a session and delivers any timer that has come due. */
   async get(id: string): Promise<LoadedSession | null> {
     const loaded = await this.load(id);
-    return loaded ? this.carryOut(await this.deliverDueTimers(loaded)) : null;
+    if (!loaded) return null;
+    const { session, queuedWork } = await this.deliverDueTimers(loaded);
+    return this.settle(session, queuedWork);
   }
 
   /**
@@ -119,32 +135,86 @@ export class SessionEngine {
     const found = await this.load(id);
     if (!found) throw new ApiError(404, 'SESSION_NOT_FOUND', 'session not found');
     authorize(found.record);
-    const loaded = await this.carryOut(await this.deliverDueTimers(found));
+    const { session: loaded } = await this.deliverDueTimers(found);
     assertOpen(loaded);
     if (!__unsafe_getAllOwnEventDescriptors(loaded.snapshot).includes(event.type)) throw notAccepted(loaded, event.type);
     const now = this.options.clock();
     if (event.type === 'RESEND_SMS') assertResendAllowed(loaded, now);
     const machineEvent = await this.options.admitClientEvent(loaded, event, now);
     if (!loaded.snapshot.can(machineEvent)) throw notAccepted(loaded, event.type);
-    let next: Stepped;
+    let next: LoadedSession;
     try {
       next = await this.step(loaded, machineEvent);
     } catch (error) {
-      if (error instanceof VersionConflict)
-        throw new ApiError(409, 'VERSION_CONFLICT', 'the session changed while this event was applied; read it and try again');
+      if (error instanceof VersionConflict) throw new ApiError(409, 'VERSION_CONFLICT', 'the session changed while this event was applied; read it and try again');
       throw error;
     }
-    return this.carryOut(next);
+    return this.settle(next, true);
   }
 
   /** An event from the server side (an inbound uplink SMS): retried on conflicts; ignored, unrecorded, if the state refuses it. */
-  async deliver(id: string, event: DistributiveOmit<SessionEvent, 'at'>, at = this.options.clock()): Promise<LoadedSession | null> {
+  async deliver(id: string, event: ResultEvent, at = this.options.clock()): Promise<LoadedSession | null> {
     const loaded = await this.get(id);
     if (!loaded) return null;
     const stamped = { ...event, at } as SessionEvent;
     if (loaded.snapshot.status !== 'active' || !loaded.snapshot.can(stamped)) return loaded;
     const result = await this.stepServerEvent(loaded, stamped);
-    return result ? this.carryOut(result) : loaded;
+    return result ? this.settle(result, true) : loaded;
+  }
+
+  /**
+   * A job's turn to carry out an action of the outbox: nothing if it is no longer pending (done,
+   * or its session moved on), else the action, and its result fed back through the same path.
+   * Throws when the action failed and should be tried again.
+   */
+  async runQueuedAction(sessionId: string, actionId: string, attempt: { attempt: number; lastAttempt: boolean }): Promise<void> {
+    const loaded = await this.load(sessionId);
+    const action = loaded?.record.pending.find((p) => p.id === actionId);
+    if (!loaded || !action) return;
+    const effect = this.options.effectActionTypes.has(action.type);
+    if (!effect && loaded.snapshot.status !== 'active') return;
+    const result = await this.options.runAction(loaded, action, attempt);
+    const stepped = result ? await this.stepServerEvent(loaded, { ...result, at: this.options.clock() } as SessionEvent, action.id) : await this.resolveEffect(loaded, action);
+    if (stepped) this.options.work.completed(stepped);
+  }
+
+  /** A timer job's turn: delivers whatever timers of the session are due (a stale timer finds nothing to do). */
+  async deliverTimers(sessionId: string): Promise<void> {
+    const loaded = await this.load(sessionId);
+    if (!loaded) return;
+    const { session, queuedWork } = await this.deliverDueTimers(loaded);
+    if (queuedWork) this.options.work.completed(session);
+  }
+
+  /** An action failed for good: the machine hears what that means for it (e.g. SMS_FAILED), if anything. */
+  async failQueuedAction(sessionId: string, actionId: string, error: Error): Promise<void> {
+    const loaded = await this.load(sessionId);
+    const action = loaded?.record.pending.find((p) => p.id === actionId);
+    if (!loaded || !action) return;
+    const event = this.options.exhaustedActionEvent(action, error);
+    if (!event || loaded.snapshot.status !== 'active') return;
+    const stepped = await this.stepServerEvent(loaded, { ...event, at: this.options.clock() } as SessionEvent, action.id);
+    if (stepped) this.options.work.completed(stepped);
+  }
+
+  /**
+   * Hands over again what a crash may have left behind: outbox actions older than `staleAfterMs`
+   * and every timer (jobs have deterministic ids, so what is already queued is not queued twice).
+   */
+  async sweep(sessionIds: string[], staleAfterMs: number): Promise<{ actions: number; timers: number }> {
+    const now = this.options.clock();
+    let actions = 0;
+    let timers = 0;
+    for (const id of sessionIds) {
+      const record = await this.options.sessions.load(id);
+      if (!record) continue;
+      const stale = record.pending.filter((action) => now - action.createdAt >= staleAfterMs);
+      await this.options.work.timersChanged(id, {}, record.timers);
+      if (stale.length) await this.options.work.actionsQueued(id, stale);
+      actions += stale.length;
+      timers += Object.keys(record.timers).length;
+    }
+    return { actions, timers };
   }
 
   async log(id: string): Promise<SessionLogEntry[]> {
@@ -159,22 +229,25 @@ export class SessionEngine {
     return { record, machine, snapshot: hydrate(machine.machine, record.snapshot) };
   }
 
-  private async deliverDueTimers(loaded: LoadedSession): Promise<Stepped> {
-    let current: Stepped = { session: loaded, created: [] };
-    for (const { timer } of dueTimers(current.session.record.timers, this.options.clock())) {
-      const stepped = await this.stepServerEvent(current.session, { ...timer.event, at: timer.dueAt } as SessionEvent);
-      if (stepped) current = { session: stepped.session, created: [...current.created, ...stepped.created] };
+  private async deliverDueTimers(loaded: LoadedSession): Promise<{ session: LoadedSession; queuedWork: boolean }> {
+    let session = loaded;
+    let queuedWork = false;
+    for (const { timer } of dueTimers(session.record.timers, this.options.clock())) {
+      const stepped = await this.stepServerEvent(session, { ...timer.event, at: timer.dueAt } as SessionEvent);
+      if (!stepped) break;
+      queuedWork ||= stepped.record.version !== session.record.version;
+      session = stepped;
     }
-    return current;
+    return { session, queuedWork };
   }
 
   /** Steps a server-side event, re-reading and retrying on conflicts. Null if the session is gone. */
-  private async stepServerEvent(loaded: LoadedSession, event: SessionEvent, resolves?: string): Promise<Stepped | null> {
+  private async stepServerEvent(loaded: LoadedSession, event: SessionEvent, resolves?: string): Promise<LoadedSession | null> {
     let current: LoadedSession | null = loaded;
     for (let attempt = 0; attempt < maxServerEventRetries && current; attempt++) {
-      if (resolves && !current.record.pending.some((p) => p.id === resolves)) return { session: current, created: [] }; // someone else finished it
-      if (isTimerEvent(event.type) && !current.record.timers[event.type]) return { session: current, created: [] }; // cancelled or already fired
-      if (current.snapshot.status !== 'active') return { session: current, created: [] };
+      if (resolves && !current.record.pending.some((p) => p.id === resolves)) return current; // someone else finished it
+      if (isTimerEvent(event.type) && !current.record.timers[event.type]) return current; // cancelled or already fired
+      if (current.snapshot.status !== 'active') return current;
       try {
         return await this.step(current, event, resolves);
       } catch (error) {
@@ -186,18 +259,19 @@ export class SessionEngine {
     return null;
   }
 
-  private async step(loaded: LoadedSession, event: SessionEvent, resolves?: string): Promise<Stepped> {
+  private async step(loaded: LoadedSession, event: SessionEvent, resolves?: string): Promise<LoadedSession> {
     const { record, machine } = loaded;
     const [snapshot, actions] = transition(machine.machine, loaded.snapshot, event);
     const version = record.version + 1;
-    const created = pendingActionsOf(actions, record.id, version);
+    const now = this.options.clock();
+    const created = pendingActionsOf(actions, record.id, version, now);
     const next: SessionRecord = {
       ...record,
       version,
       snapshot: machine.machine.getPersistedSnapshot(snapshot),
       timers: applyTimerActions(record.timers, actions, event.type, event.at),
       pending: [...record.pending.filter((p) => p.id !== resolves), ...created],
-      updatedAt: this.options.clock(),
+      updatedAt: now,
     };
     const entry: SessionLogEntry = {
       version,
@@ -206,39 +280,59 @@ export class SessionEngine {
       payload: redactEventForLog(event as unknown as Record<string, unknown>),
       state: snapshot.value,
     };
-    const result = await this.options.sessions.compareAndSet(next, record.version, entry, this.ttlOf(next));
+    await this.write(next, record.version, entry);
+    await this.handOver(record.id, record.timers, next.timers, created);
+    return { record: next, machine, snapshot };
+  }
+
+  /** An effect is done: it leaves the outbox and the log says so; the machine does not move. */
+  private async resolveEffect(loaded: LoadedSession, action: PendingAction): Promise<LoadedSession | null> {
+    let current: LoadedSession | null = loaded;
+    for (let attempt = 0; attempt < maxServerEventRetries && current; attempt++) {
+      if (!current.record.pending.some((p) => p.id === action.id)) return current;
+      const now = this.options.clock();
+      const next: SessionRecord = { ...current.record, version: current.record.version + 1, pending: current.record.pending.filter((p) => p.id !== action.id), updatedAt: now };
+      const entry: SessionLogEntry = { version: next.version, at: now, kind: 'effect', payload: { action: action.type, id: action.id }, state: current.snapshot.value };
+      try {
+        await this.write(next, current.record.version, entry);
+        return { ...current, record: next };
+      } catch (error) {
+        if (!(error instanceof VersionConflict)) throw error;
+        current = await this.load(loaded.record.id);
+      }
+    }
+    return current;
+  }
+
+  private async write(next: SessionRecord, expectedVersion: number, entry: SessionLogEntry): Promise<void> {
+    const result = await this.options.sessions.compareAndSet(next, expectedVersion, entry, this.ttlOf(next));
     if (!result.ok) throw new VersionConflict(result.currentVersion);
-    if (Object.keys(next.timers).join() !== Object.keys(record.timers).join()) this.options.timerListener?.timersChanged(next);
-    return { session: { record: next, machine, snapshot }, created: created.map((p) => p.id) };
+  }
+
+  /** After a successful write: the timers it changed and the actions it queued become jobs. */
+  private async handOver(sessionId: string, previousTimers: Record<string, TimerEntry>, timers: Record<string, TimerEntry>, created: PendingAction[]): Promise<void> {
+    await this.options.work.timersChanged(sessionId, previousTimers, timers);
+    if (created.length) await this.options.work.actionsQueued(sessionId, created);
   }
 
   /**
-   * Carries out the actions this request's own writes put in the outbox, and those their
-   * results lead to, feeding each result back as an event. Actions another request wrote are
-   * that request's to carry out; a session that has finished starts nothing more.
+   * Lets the jobs a request caused finish before it answers, up to the settle timeout, so that a
+   * client usually sees the outcome (the number, the sent SMS) rather than `wait`.
    */
-  private async carryOut({ session, created }: Stepped): Promise<LoadedSession> {
+  private async settle(session: LoadedSession, queuedWork: boolean): Promise<LoadedSession> {
+    if (!queuedWork) return session;
+    const deadline = Date.now() + this.options.settleTimeoutMs;
     let current = session;
-    const queue = [...created];
-    for (let done = 0; done < maxActionsPerRequest && queue.length; done++) {
-      const action = current.record.pending.find((p) => p.id === queue[0]);
-      queue.shift();
-      if (!action) continue;
-      if (current.snapshot.status !== 'active') break;
-      let result: DistributiveOmit<SessionEvent, 'at'>;
-      try {
-        result = await this.options.runAction(current, action);
-      } catch (error) {
-        // Left in the outbox for a later delivery attempt.
-        this.options.onActionError?.(error, current.record, action);
-        continue;
-      }
-      const stepped = await this.stepServerEvent(current, { ...result, at: this.options.clock() } as SessionEvent, action.id);
-      if (!stepped) break;
-      current = stepped.session;
-      queue.push(...stepped.created);
+    while (this.hasOpenWork(current) && Date.now() < deadline) {
+      const newer = await this.options.work.nextCompletion(current.record.id, current.record.version, Math.min(50, deadline - Date.now()));
+      // A worker in another process leaves no word here: read the session again.
+      current = newer ?? (await this.load(current.record.id)) ?? current;
     }
     return current;
+  }
+
+  private hasOpenWork(session: LoadedSession): boolean {
+    return session.snapshot.status === 'active' && session.record.pending.some((action) => !this.options.effectActionTypes.has(action.type));
   }
 
   private ttlOf(record: SessionRecord): number {
@@ -259,11 +353,12 @@ function hydrate(machine: SessionMachine, persisted: unknown): AnyMachineSnapsho
   return snapshot;
 }
 
-function pendingActionsOf(actions: readonly { type: string; params?: unknown }[], sessionId: string, version: number): PendingAction[] {
+function pendingActionsOf(actions: readonly { type: string; params?: unknown }[], sessionId: string, version: number, createdAt: number): PendingAction[] {
   return actions.filter(isSideEffect).map((action, index) => ({
     id: `${sessionId}-${version}-${index}`,
     type: action.type,
     params: (action.params ?? {}) as Record<string, unknown>,
+    createdAt,
   }));
 }
 
@@ -283,13 +378,7 @@ function assertResendAllowed(loaded: LoadedSession, now: number): void {
   if (sendsLeft <= 0) throw new ApiError(409, 'SMS_SEND_LIMIT', 'no more codes can be sent in this session', { sendsLeft: 0 });
   if (context.resendAvailableAt !== undefined && now < context.resendAvailableAt) {
     const seconds = Math.ceil((context.resendAvailableAt - now) / 1000);
-    throw new ApiError(
-      429,
-      'RESEND_TOO_EARLY',
-      `a new code can be sent in ${seconds} s`,
-      { resendAvailableAt: new Date(context.resendAvailableAt).toISOString() },
-      seconds,
-    );
+    throw new ApiError(429, 'RESEND_TOO_EARLY', `a new code can be sent in ${seconds} s`, { resendAvailableAt: new Date(context.resendAvailableAt).toISOString() }, seconds);
   }
 }
 

@@ -15,6 +15,8 @@ export interface PendingAction {
   id: string;
   type: string;
   params: Record<string, unknown>;
+  /** When the write that created it happened (epoch ms); the sweeper re-queues what stayed too long. */
+  createdAt: number;
 }
 
 export interface SessionRecord {
@@ -42,7 +44,8 @@ export interface SessionLogEntry {
   /** Position in the log, 1-based; equals the record version it produced. */
   version: number;
   at: number;
-  kind: 'init' | 'event';
+  /** `init`: the machine input; `event`: an event the machine took; `effect`: a side effect that reports no event (a webhook), done. */
+  kind: 'init' | 'event' | 'effect';
   /** The event as the machine saw it, with secrets redacted. For `init`, the machine input. */
   payload: Record<string, unknown>;
   /** The state value after this entry. */

@@ -2,7 +2,7 @@ import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { SessionEvent, SessionInput, SessionMachine } from '../../machines/index.js';
 import { MachineRegistry } from '../../server/engine/machineRegistry.js';
 import { ApiError } from '../../server/http/apiError.js';
-import { SessionEngine, type LoadedSession } from '../../server/engine/sessionEngine.js';
+import { SessionEngine, type LoadedSession, type SessionWork } from '../../server/engine/sessionEngine.js';
 import { PolicyRepository } from '../../server/policies/policyRepository.js';
 import type { PendingAction, SessionLogEntry } from '../../server/stores/sessionStore.js';
 import type { Storage } from '../../server/stores/storage.js';
@@ -26,7 +26,7 @@ const resultsOf: Record<string, readonly string[]> = {
   assessPhoneRisk: ['PHONE_RISK_RESULT'],
   exchangeCarrierToken: ['CARRIER_RESULT'],
   verifyCarrierToken: ['CARRIER_RESULT'],
-  sendSmsCode: ['SMS_SENT', 'SMS_NOT_SENT'],
+  sendSmsCode: ['SMS_SENT', 'SMS_NOT_SENT', 'SMS_FAILED'],
   prepareUplinkSms: ['UPLINK_SMS_READY'],
   createCaptchaChallenge: ['CAPTCHA_READY'],
   issueVerifyToken: ['VERIFY_TOKEN_ISSUED'],
@@ -122,6 +122,25 @@ export interface EngineUnderTest {
   unexpectedActionErrors: unknown[];
   /** Set while a path runs: answers the engine's actions from that path. */
   script: { run: PathRun | undefined };
+  /** Runs the actions the engine queued, as a worker would, until none is left that the path answers. */
+  drain(): Promise<void>;
+}
+
+/**
+ * The job queue as the engine sees it, worked by hand: the harness runs each queued action at
+ * once, in order, so a path's steps happen in the path's order. (The real queues are tested with
+ * BullMQ and the in-process runner elsewhere.)
+ */
+class ManualWork implements SessionWork {
+  readonly queued: { sessionId: string; actionId: string }[] = [];
+  async timersChanged(): Promise<void> {}
+  async actionsQueued(sessionId: string, actions: PendingAction[]): Promise<void> {
+    for (const action of actions) this.queued.push({ sessionId, actionId: action.id });
+  }
+  async nextCompletion(): Promise<null> {
+    return null;
+  }
+  completed(): void {}
 }
 
 let sessionCounter = 0;
@@ -133,6 +152,7 @@ export function createEngineUnderTest(storageFor: (clock: () => number) => Stora
   const policies = new PolicyRepository(storage.kv);
   const script: EngineUnderTest['script'] = { run: undefined };
   const unexpectedActionErrors: unknown[] = [];
+  const work = new ManualWork();
   const engine = new SessionEngine({
     sessions: storage.sessions,
     policies,
@@ -141,15 +161,26 @@ export function createEngineUnderTest(storageFor: (clock: () => number) => Stora
       if (!script.run) throw new Error(`no path is running, yet the engine runs ${action.type}`);
       return script.run.answer(session, action);
     },
+    exhaustedActionEvent: () => null,
     admitClientEvent: async (_session, event, at) => ({ ...event, at }) as SessionEvent,
+    work,
     clock: clock.now,
     newSessionId: () => `model-${process.pid}-${++sessionCounter}`,
     retentionMs: 3_600_000,
-    onActionError: (error) => {
-      if (!(error instanceof ActionNotScripted)) unexpectedActionErrors.push(error);
-    },
+    settleTimeoutMs: 0,
+    effectActionTypes: new Set(['notifyApp']),
   });
-  return { engine, policies, clock, storage, unexpectedActionErrors, script };
+  const drain = async () => {
+    for (let job = work.queued.shift(); job; job = work.queued.shift()) {
+      try {
+        await engine.runQueuedAction(job.sessionId, job.actionId, { attempt: 1, lastAttempt: true });
+      } catch (error) {
+        // An action the path does not answer stays in the outbox, as after a failed job.
+        if (!(error instanceof ActionNotScripted)) unexpectedActionErrors.push(error);
+      }
+    }
+  };
+  return { engine, policies, clock, storage, unexpectedActionErrors, script, drain };
 }
 
 export interface PathOutcome {
@@ -181,7 +212,9 @@ export async function runPathOnEngine(target: EngineUnderTest, schemeCode: strin
       device: input.device,
     });
     const sessionId = loaded.record.id;
-    run.checkValue(loaded.snapshot.value, 'start');
+    await target.drain();
+    loaded = await engine.load(sessionId);
+    run.checkValue(loaded?.snapshot.value, 'start');
     while (!run.done && run.problems.length === 0) {
       const step = path.steps[run.cursor]!;
       const kind = stepKind(step.event);
@@ -226,6 +259,8 @@ export async function runPathOnEngine(target: EngineUnderTest, schemeCode: strin
           break;
         }
       }
+      await target.drain();
+      loaded = await engine.load(sessionId);
       clock.set(modelTime.start);
       if (run.problems.length === 0) run.checkValue(loaded?.snapshot.value, `${kind} step`);
     }
@@ -298,6 +333,7 @@ export async function submitRefusedEvent(target: EngineUnderTest, sessionId: str
       }
     } else if (kind === 'server') {
       await engine.deliver(sessionId, withoutAt(event) as Parameters<SessionEngine['deliver']>[1]);
+      await target.drain();
     } else {
       problems.push(`the model refuses a ${kind} event (${eventLabel(event)}); the harness cannot submit that`);
     }

@@ -149,8 +149,10 @@ export function modelEvents(policy: Policy): (snapshot: AnyMachineSnapshot) => M
           events.push(
             { type, reason: 'TOO_SOON', resendAvailableAt: modelTime.resendAvailableAt, at },
             { type, reason: 'DAILY_LIMIT', at },
-            { type, reason: 'DELIVERY_FAILED', at },
           );
+          break;
+        case 'SMS_FAILED':
+          events.push({ type, permanent: true, detail: 'invalid number', at });
           break;
         case 'SMS_CODE':
           for (const result of ['PASS', 'WRONG', 'EXPIRED', 'LOCKED'] as const) events.push({ type, result, at });

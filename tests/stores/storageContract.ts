@@ -370,7 +370,7 @@ function sessionRecord(id: string, version: number, overrides: Partial<SessionRe
     version,
     snapshot: { value: { numberAuth: 'waiting' }, context: { attempts: version } },
     timers: { 'numberAuth.timeout': { event: { type: 'xstate.after.timeout' }, dueAt: 1_700_000_060_000 } },
-    pending: [{ id: `${id}-${version}-0`, type: 'sendSms', params: { to: '138****1234' } }],
+    pending: [{ id: `${id}-${version}-0`, type: 'sendSms', params: { to: '138****1234' }, createdAt: 1_700_000_000_000 + version }],
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000 + version,
     expiresAt: 1_700_000_600_000,

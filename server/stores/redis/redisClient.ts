@@ -9,6 +9,11 @@ export interface RedisClientOptions {
    * report them as unhandled; the client keeps reconnecting either way.
    */
   onError?: (error: Error) => void;
+  /**
+   * For BullMQ workers and queue-event listeners: their blocking commands must wait as long as
+   * needed and be retried across reconnects (BullMQ requires maxRetriesPerRequest null).
+   */
+  blocking?: boolean;
 }
 
 /** Reconnection attempts a queued command waits for before it fails, so HTTP answers fast while Redis is down. */
@@ -30,25 +35,22 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   const [first] = seeds;
   if (!first) throw new Error('Redis URL is empty');
 
+  const perRequest = options.blocking
+    ? { maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS }
+    : { maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, commandTimeout: COMMAND_TIMEOUT_MS, connectTimeout: CONNECT_TIMEOUT_MS };
   const client: RedisConnection =
     seeds.length === 1
-      ? new Redis(first.href, {
-          enableAutoPipelining: true,
-          maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
-          commandTimeout: COMMAND_TIMEOUT_MS,
-          connectTimeout: CONNECT_TIMEOUT_MS,
-        })
+      ? new Redis(first.href, { enableAutoPipelining: !options.blocking, ...perRequest })
       : new Cluster(
           seeds.map((seed) => ({ host: seed.hostname, port: Number(seed.port || 6379) })),
           {
-            enableAutoPipelining: true,
+            enableAutoPipelining: !options.blocking,
+            ...(options.blocking ? { maxRedirections: 16 } : {}),
             redisOptions: {
               username: decodeURIComponent(first.username) || undefined,
               password: decodeURIComponent(first.password) || undefined,
               tls: first.protocol === 'rediss:' ? {} : undefined,
-              maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
-              commandTimeout: COMMAND_TIMEOUT_MS,
-              connectTimeout: CONNECT_TIMEOUT_MS,
+              ...perRequest,
             },
           },
         );
