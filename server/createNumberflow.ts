@@ -116,6 +116,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     retentionMs: config.sessionRetentionSeconds * 1000,
     settleTimeoutMs: config.settleTimeoutMs,
     effectActionTypes: new Set(['notifyApp']),
+    onHandOverError: (error, sessionId) => logger.warn({ err: { message: error instanceof Error ? error.message : String(error) }, sessionId }, 'could not queue work; the sweeper will'),
   });
 
   let sweeper: NodeJS.Timeout | undefined;

@@ -3,8 +3,6 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { createNumberflow } from './createNumberflow.js';
 import { firstRunBanner } from './setup/firstRunBanner.js';
 
-const shutdownGraceMs = 10_000;
-
 async function main(): Promise<void> {
   const config = loadConfig();
   const numberflow = await createNumberflow(config);
@@ -23,16 +21,18 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const forced = setTimeout(() => process.exit(1), shutdownGraceMs);
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    const forced = setTimeout(() => process.exit(1), config.shutdownGraceMs + 5_000);
     forced.unref();
+    // Stop taking requests; let those in flight finish; then jobs and connections.
     server.close(() => {
-      numberflow.close().then(
+      numberflow.close(config.shutdownGraceMs).then(
         () => process.exit(0),
         () => process.exit(1),
       );
     });
     server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

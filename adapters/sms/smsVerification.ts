@@ -19,6 +19,12 @@ export interface SendCodeRequest {
   maxWrongTries: number;
   /** Message template with `##code##` where the code goes. */
   template?: string;
+  /**
+   * Makes the send idempotent: another call with the same outId for the same scope and number (a
+   * job run again after a crash) continues or replays that send, within a day, instead of making a
+   * new one: the same code, at most one SMS, the same result. Must name one send, e.g. the outbox
+   * action id `<sessionId>-<version>-<index>`.
+   */
   outId?: string;
   /** Returns the code in the result (vendor ReturnVerifyCode), for the plain SMS API in development only. */
   returnCode?: boolean;

@@ -48,7 +48,7 @@ export const smsCodeSchema = z.object({
   enabled: z.boolean(),
   codeLength: z.number().int().min(4).max(8),
   codeType: z.enum(['digits', 'upper', 'lower', 'mixedCase', 'digitsUpper', 'digitsLower', 'any']),
-  validitySeconds: z.number().int().min(30).max(3_600),
+  validitySeconds: z.number().int().min(5).max(3_600),
   resendIntervalSeconds: z.number().int().min(0).max(3_600),
   maxWrongTries: z.number().int().min(1).max(20),
   maxSends: z.number().int().min(1).max(10),
@@ -58,7 +58,7 @@ export const uplinkSmsSchema = z.object({
   enabled: z.boolean(),
   /** The number the user sends the code to. */
   receivingNumber: z.string().regex(/^\+?\d{5,20}$/),
-  validitySeconds: z.number().int().min(30).max(3_600),
+  validitySeconds: z.number().int().min(5).max(3_600),
 });
 
 export const captchaSchema = z.object({
@@ -83,7 +83,7 @@ export const policySchema = z
   .object({
     sceneCode: z.enum(sceneCodes),
     /** How long a session of this policy may take before it expires. */
-    sessionTtlSeconds: z.number().int().min(60).max(3_600),
+    sessionTtlSeconds: z.number().int().min(10).max(3_600),
     nodes: policyNodesSchema,
   })
   .superRefine((policy, ctx) => {

@@ -59,6 +59,8 @@ export interface SessionEngineOptions {
   settleTimeoutMs: number;
   /** Actions whose type reports no event back (effects): they never hold a request up. */
   effectActionTypes: ReadonlySet<string>;
+  /** A write succeeded but its work could not be queued: the sweeper hands it over later. */
+  onHandOverError?: (error: unknown, sessionId: string) => void;
 }
 
 export interface StartSessionRequest {
@@ -311,8 +313,13 @@ export class SessionEngine {
 
   /** After a successful write: the timers it changed and the actions it queued become jobs. */
   private async handOver(sessionId: string, previousTimers: Record<string, TimerEntry>, timers: Record<string, TimerEntry>, created: PendingAction[]): Promise<void> {
-    await this.options.work.timersChanged(sessionId, previousTimers, timers);
-    if (created.length) await this.options.work.actionsQueued(sessionId, created);
+    try {
+      await this.options.work.timersChanged(sessionId, previousTimers, timers);
+      if (created.length) await this.options.work.actionsQueued(sessionId, created);
+    } catch (error) {
+      // The write stands: what it asked for is in the record, and the sweeper queues it again.
+      this.options.onHandOverError?.(error, sessionId);
+    }
   }
 
   /**

@@ -31,7 +31,8 @@ export class BullMqJobQueue implements JobQueue {
   private workerConnection: RedisConnection | undefined;
 
   constructor(private readonly options: BullMqJobQueueOptions) {
-    this.producer = createRedisClient(options.url, { blocking: true });
+    // Adding a job is on the request path: fail fast while Redis is down (the sweeper hands it over later).
+    this.producer = createRedisClient(options.url);
     this.queues = Object.fromEntries(kinds.map((kind) => [kind, new Queue(kind, { connection: this.producer, prefix: this.prefixOf(kind) })])) as Record<JobKind, Queue>;
     for (const kind of kinds) this.queues[kind].on('error', (error) => options.onError?.(error, kind, undefined));
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServerProcess {
+  /** The API's address; empty for a worker. */
   baseUrl: string;
   output: () => string;
   child: ChildProcess;
@@ -11,8 +12,17 @@ export interface ServerProcess {
 }
 
 /** `npm start` as a real separate process (tsx server/main.ts), on a free port. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  return startProcess('server/main.ts', env, /listening on (http:\/\/[\d.]+:\d+)/);
+}
+
+/** `npm run worker` as a real separate process (tsx server/worker.ts). */
+export function startWorkerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  return startProcess('server/worker.ts', env, /numberflow worker running jobs()/);
+}
+
+async function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -22,23 +32,23 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${script} did not start in 20 s:\n${output}`)), 20_000);
     const check = () => {
-      const match = /listening on (http:\/\/[\d.]+:\d+)/.exec(output);
+      const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(match[1] ?? '');
       }
     };
     child.stdout!.on('data', check);
-    exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    exited.then((code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
   });
   return {
     baseUrl,
     output: () => output,
     child,
     async kill(signal = 'SIGTERM') {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };

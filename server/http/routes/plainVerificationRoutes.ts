@@ -88,7 +88,7 @@ export function plainVerificationRoutes(services: Services): Router {
       duplicatePolicy: body.duplicatePolicy,
       maxWrongTries: body.maxWrongTries,
       ...(body.template ? { template: body.template } : {}),
-      ...(body.outId ? { outId: body.outId } : {}),
+      // The client's OutId is only an audit tag (echoed back), not an idempotency key: a reused OutId must not swallow a new SMS.
       returnCode: body.returnVerifyCode,
     });
     if (!result.sent) {
