@@ -61,6 +61,8 @@ export function createSessionMachine(policy: Policy) {
       prepareUplinkSms: (_, _params: { receivingNumber: string; validitySeconds: number }) => {},
       createCaptchaChallenge: (_, _params: { difficulty: Policy['nodes']['captcha']['difficulty'] }) => {},
       issueVerifyToken: (_, _params: { phoneNumber: string; method: ProofMethod; scoring: boolean; provedNumbers: SessionContext['provedNumbers'] }) => {},
+      /** An effect: tells the app backend the session has finished (a signed webhook); nothing comes back. */
+      notifyApp: (_, _params: { status: 'verified' | 'failed' | 'expired' }) => {},
       fail: assign((_, params: { reason: FailureReason }) => ({ failureReason: params.reason })),
     },
   });
@@ -513,9 +515,9 @@ export function createSessionMachine(policy: Policy) {
         },
       },
       ...(!nodes.smsCode.enabled && !nodes.uplinkSms.enabled ? { noProofAvailable: { id: stateIds.noProof, always: toFailed('no_proof_available') } } : {}),
-      verified: { id: stateIds.verified, type: 'final' as const, tags: ['none'] },
-      failed: { id: stateIds.failed, type: 'final' as const, tags: ['none'] },
-      expired: { id: stateIds.expired, type: 'final' as const, tags: ['none'] },
+      verified: { id: stateIds.verified, type: 'final' as const, tags: ['none'], entry: { type: 'notifyApp', params: { status: 'verified' } } },
+      failed: { id: stateIds.failed, type: 'final' as const, tags: ['none'], entry: { type: 'notifyApp', params: { status: 'failed' } } },
+      expired: { id: stateIds.expired, type: 'final' as const, tags: ['none'], entry: { type: 'notifyApp', params: { status: 'expired' } } },
     },
   };
 

@@ -30,6 +30,9 @@ import { createMemoryStorage } from './stores/memory/createMemoryStorage.js';
 import { createRedisStorage } from './stores/redis/createRedisStorage.js';
 import type { Storage } from './stores/storage.js';
 import { AuthTokens } from './tokens/authTokens.js';
+import { createNotifyApp } from './webhooks/notifyApp.js';
+import { WebhookDelivery } from './webhooks/webhookDelivery.js';
+import { WebhookRepository } from './webhooks/webhookRepository.js';
 import { VerifyTokenStore } from './tokens/verifyTokenStore.js';
 
 export interface Numberflow {
@@ -76,6 +79,8 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const authTokens = new AuthTokens(serverSecret.value);
   const verifyTokens = new VerifyTokenStore(kv, config.verifyTokenTtlSeconds * 1000);
   const uplinkCodes = new UplinkCodes(kv);
+  const webhooks = new WebhookRepository(kv, serverSecret.value, clock);
+  const notifyApp = createNotifyApp(new WebhookDelivery({ repository: webhooks, clock }));
   const metrics = new Metrics();
   const limits = new RateLimits(storage, config.rateLimits);
 
@@ -107,7 +112,17 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     sessions: storage.sessions,
     policies,
     machines: new MachineRegistry(policies),
-    runAction: createActionRunner({ carrier, sms, risk: new SignalRiskAssessor(), captcha, verifyTokens, uplinkCodes, clock, carrierTimeoutMs: config.carrierTimeoutMs }),
+    runAction: createActionRunner({
+      carrier,
+      sms,
+      risk: new SignalRiskAssessor(),
+      captcha,
+      verifyTokens,
+      uplinkCodes,
+      notifyApp,
+      clock,
+      carrierTimeoutMs: config.carrierTimeoutMs,
+    }),
     exhaustedActionEvent,
     admitClientEvent: createClientEventGate({ sms, captcha, limits }),
     work: sessionJobs,
@@ -116,13 +131,18 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     retentionMs: config.sessionRetentionSeconds * 1000,
     settleTimeoutMs: config.settleTimeoutMs,
     effectActionTypes: new Set(['notifyApp']),
-    onHandOverError: (error, sessionId) => logger.warn({ err: { message: error instanceof Error ? error.message : String(error) }, sessionId }, 'could not queue work; the sweeper will'),
+    onHandOverError: (error, sessionId) =>
+      logger.warn({ err: { message: error instanceof Error ? error.message : String(error) }, sessionId }, 'could not queue work; the sweeper will'),
   });
 
   let sweeper: NodeJS.Timeout | undefined;
   const runJobs = overrides.runJobs ?? (config.runJobs || !config.redisUrl);
   if (runJobs) {
-    await jobs.startWorker(sessionJobs.handlers(engine, (error, data) => logger.warn({ err: { message: error.message }, sessionId: data.sessionId, actionId: data.actionId }, 'job failed for good')));
+    await jobs.startWorker(
+      sessionJobs.handlers(engine, (error, data) =>
+        logger.warn({ err: { message: error.message }, sessionId: data.sessionId, actionId: data.actionId }, 'job failed for good'),
+      ),
+    );
     sweeper = setInterval(() => {
       storage.sessions
         .recentIds(1000)
@@ -163,6 +183,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     authTokens,
     verifyTokens,
     uplinkCodes,
+    webhooks,
     adminToken: adminToken.value,
     metrics,
     limits,

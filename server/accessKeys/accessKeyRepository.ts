@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createSecretBox, type SecretBox } from '../crypto/secretBox.js';
 import type { KeyValueStore } from '../stores/keyValueStore.js';
 
 export interface AccessKey {
@@ -18,14 +19,15 @@ const keyOf = (id: string) => `access-key:${id}`;
 
 /** Access keys of app backends: `id:secret`, used with HTTP Basic (and for the vendor's request signatures). */
 export class AccessKeyRepository {
-  private readonly encryptionKey: Buffer;
+  private readonly secretBox: SecretBox;
 
   constructor(
     private readonly kv: KeyValueStore,
     serverSecret: string,
     private readonly clock: () => number,
   ) {
-    this.encryptionKey = createHash('sha256').update(`numberflow access-key encryption\0${serverSecret}`).digest();
+    // The purpose string fixes the key: secrets stored before secretBox existed still open.
+    this.secretBox = createSecretBox(serverSecret, 'access-key encryption');
   }
 
   async create(options: { id?: string; secret?: string; description?: string } = {}): Promise<{ key: AccessKey; secret: string } | null> {
@@ -37,7 +39,7 @@ export class AccessKeyRepository {
       createdAt: new Date(this.clock()).toISOString(),
       ...(options.description ? { description: options.description } : {}),
     };
-    const stored: StoredAccessKey = { ...key, encryptedSecret: this.encrypt(secret) };
+    const stored: StoredAccessKey = { ...key, encryptedSecret: this.secretBox.seal(secret) };
     if (!(await this.kv.set(keyOf(id), JSON.stringify(stored), { onlyIfAbsent: true }))) return null;
     await this.kv.addToSet(indexKey, id);
     return { key, secret };
@@ -52,7 +54,7 @@ export class AccessKeyRepository {
   /** The key if `secret` is its secret and it is enabled; compared in constant time. */
   async authenticate(id: string, secret: string): Promise<AccessKey | null> {
     const stored = await this.load(id);
-    const expected = stored ? this.decrypt(stored.encryptedSecret) : randomBytes(24).toString('base64url');
+    const expected = stored ? this.secretBox.open(stored.encryptedSecret) : randomBytes(24).toString('base64url');
     const matches = constantTimeEqual(expected, secret);
     return stored && stored.enabled && matches ? publicView(stored) : null;
   }
@@ -60,7 +62,7 @@ export class AccessKeyRepository {
   /** The secret of an enabled key, for checking a request signature made with it. */
   async secretOf(id: string): Promise<string | null> {
     const stored = await this.load(id);
-    return stored && stored.enabled ? this.decrypt(stored.encryptedSecret) : null;
+    return stored && stored.enabled ? this.secretBox.open(stored.encryptedSecret) : null;
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<AccessKey | null> {
@@ -81,20 +83,6 @@ export class AccessKeyRepository {
   private async load(id: string): Promise<StoredAccessKey | null> {
     const raw = await this.kv.get(keyOf(id));
     return raw ? (JSON.parse(raw) as StoredAccessKey) : null;
-  }
-
-  private encrypt(secret: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
-    const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
-  }
-
-  private decrypt(encrypted: string): string {
-    const [iv, tag, body] = encrypted.split('.').map((part) => Buffer.from(part, 'base64url'));
-    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, iv!);
-    decipher.setAuthTag(tag!);
-    return Buffer.concat([decipher.update(body!), decipher.final()]).toString('utf8');
   }
 }
 

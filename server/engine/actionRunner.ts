@@ -16,6 +16,8 @@ export interface ActionRunnerDependencies {
   captcha: CaptchaVerifier;
   verifyTokens: VerifyTokenStore;
   uplinkCodes: UplinkCodes;
+  /** The `notifyApp` effect: a signed webhook to the scheme's backend. */
+  notifyApp: ActionRunner;
   clock: () => number;
   carrierTimeoutMs: number;
 }
@@ -99,7 +101,8 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
     },
   };
 
-  return async (session, action) => {
+  return async (session, action, attempt) => {
+    if (action.type === 'notifyApp') return deps.notifyApp(session, action, attempt);
     const handler = handlers[action.type];
     if (!handler) throw new Error(`no handler for action ${action.type}`);
     return handler(session, action.params as Params, action) as ReturnType<ActionRunner>;

@@ -148,7 +148,8 @@ export class SessionEngine {
     try {
       next = await this.step(loaded, machineEvent);
     } catch (error) {
-      if (error instanceof VersionConflict) throw new ApiError(409, 'VERSION_CONFLICT', 'the session changed while this event was applied; read it and try again');
+      if (error instanceof VersionConflict)
+        throw new ApiError(409, 'VERSION_CONFLICT', 'the session changed while this event was applied; read it and try again');
       throw error;
     }
     return this.settle(next, true);
@@ -176,7 +177,9 @@ export class SessionEngine {
     const effect = this.options.effectActionTypes.has(action.type);
     if (!effect && loaded.snapshot.status !== 'active') return;
     const result = await this.options.runAction(loaded, action, attempt);
-    const stepped = result ? await this.stepServerEvent(loaded, { ...result, at: this.options.clock() } as SessionEvent, action.id) : await this.resolveEffect(loaded, action);
+    const stepped = result
+      ? await this.stepServerEvent(loaded, { ...result, at: this.options.clock() } as SessionEvent, action.id)
+      : await this.resolveEffect(loaded, action);
     if (stepped) this.options.work.completed(stepped);
   }
 
@@ -193,6 +196,11 @@ export class SessionEngine {
     const loaded = await this.load(sessionId);
     const action = loaded?.record.pending.find((p) => p.id === actionId);
     if (!loaded || !action) return;
+    // An effect that failed for good (a webhook nobody took) leaves the outbox too: its history tells the operator.
+    if (this.options.effectActionTypes.has(action.type)) {
+      await this.resolveEffect(loaded, action);
+      return;
+    }
     const event = this.options.exhaustedActionEvent(action, error);
     if (!event || loaded.snapshot.status !== 'active') return;
     const stepped = await this.stepServerEvent(loaded, { ...event, at: this.options.clock() } as SessionEvent, action.id);
@@ -293,8 +301,19 @@ export class SessionEngine {
     for (let attempt = 0; attempt < maxServerEventRetries && current; attempt++) {
       if (!current.record.pending.some((p) => p.id === action.id)) return current;
       const now = this.options.clock();
-      const next: SessionRecord = { ...current.record, version: current.record.version + 1, pending: current.record.pending.filter((p) => p.id !== action.id), updatedAt: now };
-      const entry: SessionLogEntry = { version: next.version, at: now, kind: 'effect', payload: { action: action.type, id: action.id }, state: current.snapshot.value };
+      const next: SessionRecord = {
+        ...current.record,
+        version: current.record.version + 1,
+        pending: current.record.pending.filter((p) => p.id !== action.id),
+        updatedAt: now,
+      };
+      const entry: SessionLogEntry = {
+        version: next.version,
+        at: now,
+        kind: 'effect',
+        payload: { action: action.type, id: action.id },
+        state: current.snapshot.value,
+      };
       try {
         await this.write(next, current.record.version, entry);
         return { ...current, record: next };
@@ -312,7 +331,12 @@ export class SessionEngine {
   }
 
   /** After a successful write: the timers it changed and the actions it queued become jobs. */
-  private async handOver(sessionId: string, previousTimers: Record<string, TimerEntry>, timers: Record<string, TimerEntry>, created: PendingAction[]): Promise<void> {
+  private async handOver(
+    sessionId: string,
+    previousTimers: Record<string, TimerEntry>,
+    timers: Record<string, TimerEntry>,
+    created: PendingAction[],
+  ): Promise<void> {
     try {
       await this.options.work.timersChanged(sessionId, previousTimers, timers);
       if (created.length) await this.options.work.actionsQueued(sessionId, created);
@@ -385,7 +409,13 @@ function assertResendAllowed(loaded: LoadedSession, now: number): void {
   if (sendsLeft <= 0) throw new ApiError(409, 'SMS_SEND_LIMIT', 'no more codes can be sent in this session', { sendsLeft: 0 });
   if (context.resendAvailableAt !== undefined && now < context.resendAvailableAt) {
     const seconds = Math.ceil((context.resendAvailableAt - now) / 1000);
-    throw new ApiError(429, 'RESEND_TOO_EARLY', `a new code can be sent in ${seconds} s`, { resendAvailableAt: new Date(context.resendAvailableAt).toISOString() }, seconds);
+    throw new ApiError(
+      429,
+      'RESEND_TOO_EARLY',
+      `a new code can be sent in ${seconds} s`,
+      { resendAvailableAt: new Date(context.resendAvailableAt).toISOString() },
+      seconds,
+    );
   }
 }
 

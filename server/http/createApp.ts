@@ -6,6 +6,7 @@ import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { simulatorRoutes } from './routes/simulatorRoutes.js';
+import { webhookRoutes } from './routes/webhookRoutes.js';
 import type { Services } from './services.js';
 
 /** Request bodies are small JSON documents; anything larger is refused with 413 before parsing. */
@@ -22,6 +23,7 @@ export function createApp(services: Services): Express {
   app.use(fusionAuthRoutes(services));
   app.use(plainVerificationRoutes(services));
   app.use(sessionRoutes(services));
+  app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, adminToken: services.adminToken, production: services.config.production }));
   app.use(adminRoutes(services));
   app.use(simulatorRoutes(services));
   app.use(unknownRoute);

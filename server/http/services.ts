@@ -14,6 +14,7 @@ import type { SchemeRepository } from '../schemes/schemeRepository.js';
 import type { Storage } from '../stores/storage.js';
 import type { AuthTokens } from '../tokens/authTokens.js';
 import type { VerifyTokenStore } from '../tokens/verifyTokenStore.js';
+import type { WebhookRepository } from '../webhooks/webhookRepository.js';
 
 /** What the HTTP layer is given by the composition root. */
 export interface Services {
@@ -28,6 +29,7 @@ export interface Services {
   authTokens: AuthTokens;
   verifyTokens: VerifyTokenStore;
   uplinkCodes: UplinkCodes;
+  webhooks: WebhookRepository;
   adminToken: string;
   metrics: Metrics;
   limits: RateLimits;

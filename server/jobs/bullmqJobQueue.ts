@@ -33,7 +33,10 @@ export class BullMqJobQueue implements JobQueue {
   constructor(private readonly options: BullMqJobQueueOptions) {
     // Adding a job is on the request path: fail fast while Redis is down (the sweeper hands it over later).
     this.producer = createRedisClient(options.url);
-    this.queues = Object.fromEntries(kinds.map((kind) => [kind, new Queue(kind, { connection: this.producer, prefix: this.prefixOf(kind) })])) as Record<JobKind, Queue>;
+    this.queues = Object.fromEntries(kinds.map((kind) => [kind, new Queue(kind, { connection: this.producer, prefix: this.prefixOf(kind) })])) as Record<
+      JobKind,
+      Queue
+    >;
     for (const kind of kinds) this.queues[kind].on('error', (error) => options.onError?.(error, kind, undefined));
   }
 
@@ -75,7 +78,10 @@ export class BullMqJobQueue implements JobQueue {
     const entries = await Promise.all(
       kinds.map(async (kind) => {
         const counts = await this.queues[kind].getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-        return [kind, { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 }];
+        return [
+          kind,
+          { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 },
+        ];
       }),
     );
     return Object.fromEntries(entries) as Record<JobKind, JobCounts>;

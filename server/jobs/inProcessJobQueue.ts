@@ -53,7 +53,10 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   async counts(): Promise<Record<JobKind, JobCounts>> {
-    const result = Object.fromEntries(kinds.map((kind) => [kind, { waiting: 0, active: 0, delayed: 0, failed: this.failed[kind] }])) as Record<JobKind, JobCounts>;
+    const result = Object.fromEntries(kinds.map((kind) => [kind, { waiting: 0, active: 0, delayed: 0, failed: this.failed[kind] }])) as Record<
+      JobKind,
+      JobCounts
+    >;
     for (const entry of this.entries.values()) result[entry.spec.kind][entry.state]++;
     return result;
   }
@@ -85,7 +88,13 @@ export class InProcessJobQueue implements JobQueue {
     const lastAttempt = entry.attempt >= attempts;
     const started = Date.now();
     const report = (outcome: 'completed' | 'retrying' | 'failed') =>
-      this.onJobDone(spec.kind, { id: spec.id, attempt: entry.attempt, durationMs: Date.now() - started, latencyMs: Math.max(0, started - entry.dueAt), outcome });
+      this.onJobDone(spec.kind, {
+        id: spec.id,
+        attempt: entry.attempt,
+        durationMs: Date.now() - started,
+        latencyMs: Math.max(0, started - entry.dueAt),
+        outcome,
+      });
     const run = (async () => {
       try {
         await handlers[spec.kind](spec.data, { id: spec.id, attempt: entry.attempt, lastAttempt });

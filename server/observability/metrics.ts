@@ -30,7 +30,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly jobAttempts = new Counter({ name: 'numberflow_job_attempts_total', help: 'Job attempts by kind and outcome (completed, retrying, failed)', labelNames: ['kind', 'outcome'], registers: [this.registry] });
+  readonly jobAttempts = new Counter({
+    name: 'numberflow_job_attempts_total',
+    help: 'Job attempts by kind and outcome (completed, retrying, failed)',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'numberflow_job_duration_seconds',
     help: 'How long a job attempt ran',

@@ -80,15 +80,34 @@ describe('durable timers: with the API process stopped, a separate worker moves 
     expect(await api.kill('SIGTERM')).toBe(0);
 
     const outbox = new SimulatorSmsOutbox({ store: storage.kv });
-    expect(await until(() => stateOf(fallback.id), (v) => JSON.stringify(v) === '{"proveBoundNumber":{"sms":"awaitingCode"}}', 6_000)).toEqual({
+    expect(
+      await until(
+        () => stateOf(fallback.id),
+        (v) => JSON.stringify(v) === '{"proveBoundNumber":{"sms":"awaitingCode"}}',
+        6_000,
+      ),
+    ).toEqual({
       proveBoundNumber: { sms: 'awaitingCode' },
     });
     expect(await outbox.messagesTo('13900000101')).toHaveLength(1);
-    expect(await until(() => stateOf(codeSession.id), (v) => JSON.stringify(v).includes('codeExpired'), 9_000)).toEqual({ proveBoundNumber: { sms: 'codeExpired' } });
-    expect(await until(() => stateOf(expiring.id), (v) => v === 'expired', 14_000)).toBe('expired');
+    expect(
+      await until(
+        () => stateOf(codeSession.id),
+        (v) => JSON.stringify(v).includes('codeExpired'),
+        9_000,
+      ),
+    ).toEqual({ proveBoundNumber: { sms: 'codeExpired' } });
+    expect(
+      await until(
+        () => stateOf(expiring.id),
+        (v) => v === 'expired',
+        14_000,
+      ),
+    ).toBe('expired');
 
     // On time: each timer fired within a second and a half of its due time.
-    const firedAt = async (sessionId: string, state: (value: unknown) => boolean) => (await storage.sessions.readLog(sessionId)).find((e) => state(e.state))!.at;
+    const firedAt = async (sessionId: string, state: (value: unknown) => boolean) =>
+      (await storage.sessions.readLog(sessionId)).find((e) => state(e.state))!.at;
     const fallbackAt = await firedAt(fallback.id, (v) => JSON.stringify(v).includes('"sms"'));
     const codeExpiredAt = await firedAt(codeSession.id, (v) => JSON.stringify(v).includes('codeExpired'));
     const expiredAt = await firedAt(expiring.id, (v) => v === 'expired');

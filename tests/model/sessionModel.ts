@@ -146,10 +146,7 @@ export function modelEvents(policy: Policy): (snapshot: AnyMachineSnapshot) => M
           events.push({ type, expiresAt: modelTime.codeExpiresAt, resendAvailableAt: modelTime.resendAvailableAt, at });
           break;
         case 'SMS_NOT_SENT':
-          events.push(
-            { type, reason: 'TOO_SOON', resendAvailableAt: modelTime.resendAvailableAt, at },
-            { type, reason: 'DAILY_LIMIT', at },
-          );
+          events.push({ type, reason: 'TOO_SOON', resendAvailableAt: modelTime.resendAvailableAt, at }, { type, reason: 'DAILY_LIMIT', at });
           break;
         case 'SMS_FAILED':
           events.push({ type, permanent: true, detail: 'invalid number', at });

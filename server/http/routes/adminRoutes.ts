@@ -47,6 +47,7 @@ export function adminRoutes(services: Services): Router {
   router.delete('/v1/admin/schemes/:code', async (req, res) => {
     const code = parseSchemeCode(req);
     if (!(await services.schemes.delete(code))) throw schemeNotFound(code);
+    await services.webhooks.remove(code);
     res.status(204).end();
   });
 

@@ -1,0 +1,103 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
+import type { Webhook, WebhookRepository } from '../../webhooks/webhookRepository.js';
+import { ApiError } from '../apiError.js';
+import { authenticateAdmin } from '../authentication.js';
+import { parseInput } from '../validation.js';
+
+export interface WebhookRoutesDeps {
+  repository: WebhookRepository;
+  schemes: { get(code: string): Promise<unknown | null> };
+  adminToken: string;
+  /** Production accepts only https URLs. */
+  production: boolean;
+}
+
+const MAX_URL_LENGTH = 2048;
+
+function webhookUrlSchema(production: boolean) {
+  const protocols = production ? ['https:'] : ['http:', 'https:'];
+  return z
+    .string()
+    .max(MAX_URL_LENGTH)
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'an absolute URL is required' });
+        return;
+      }
+      if (!protocols.includes(url.protocol))
+        ctx.addIssue({ code: 'custom', message: production ? 'only https URLs are allowed in production' : 'an http or https URL is required' });
+      else if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'a URL must not carry credentials' });
+    });
+}
+
+/** A secret of the operator's choosing: 16–256 printable ASCII characters, no spaces. */
+const secretSchema = z
+  .string()
+  .min(16)
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+/**
+ * A scheme's webhook (Bearer admin token): `PUT|GET|DELETE /v1/admin/schemes/{code}/webhook`.
+ * The signing secret is shown once, in the PUT that set it; GET shows the recent attempts.
+ */
+export function webhookRoutes(deps: WebhookRoutesDeps): Router {
+  const router = Router();
+  const path = '/v1/admin/schemes/:code/webhook';
+  const registrationSchema = z
+    .object({ url: webhookUrlSchema(deps.production), secret: secretSchema.optional(), rotateSecret: z.boolean().optional(), enabled: z.boolean().optional() })
+    .strict()
+    .refine((body) => !(body.secret !== undefined && body.rotateSecret), { message: 'give either secret or rotateSecret, not both', path: ['rotateSecret'] });
+
+  router.put(path, async (req, res) => {
+    authenticateAdmin(req, deps.adminToken);
+    const code = await existingSchemeCode(deps, req);
+    const body = parseInput(registrationSchema, req.body);
+    const { webhook, secret } = await deps.repository.register(code, {
+      url: body.url,
+      ...(body.secret !== undefined ? { secret: body.secret } : {}),
+      ...(body.rotateSecret ? { rotateSecret: true } : {}),
+      ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+    });
+    // The secret is in this answer only when it was just set, and never again.
+    res.json({ ...webhookView(webhook), ...(secret !== undefined ? { secret } : {}) });
+  });
+
+  router.get(path, async (req, res) => {
+    authenticateAdmin(req, deps.adminToken);
+    const code = await existingSchemeCode(deps, req);
+    const webhook = await deps.repository.get(code);
+    if (!webhook) throw webhookNotFound(code);
+    const recentAttempts = await deps.repository.attempts(code);
+    const latest = recentAttempts[0];
+    res.json({ ...webhookView(webhook), deliveryStatus: latest === undefined ? 'none' : latest.ok ? 'ok' : 'failing', recentAttempts });
+  });
+
+  router.delete(path, async (req, res) => {
+    authenticateAdmin(req, deps.adminToken);
+    const code = await existingSchemeCode(deps, req);
+    if (!(await deps.repository.remove(code))) throw webhookNotFound(code);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function webhookView({ schemeCode: _code, ...webhook }: Webhook) {
+  return webhook;
+}
+
+async function existingSchemeCode(deps: WebhookRoutesDeps, req: Request): Promise<string> {
+  const parsed = schemeCodeSchema.safeParse(req.params.code);
+  if (!parsed.success) throw schemeNotFound(String(req.params.code));
+  if (!(await deps.schemes.get(parsed.data))) throw schemeNotFound(parsed.data);
+  return parsed.data;
+}
+
+const schemeNotFound = (code: string) => new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${code} does not exist`);
+const webhookNotFound = (code: string) => new ApiError(404, 'WEBHOOK_NOT_FOUND', `scheme ${code} has no webhook`);
