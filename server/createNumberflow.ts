@@ -17,7 +17,7 @@ import type { Services } from './http/services.js';
 import { BullMqJobQueue } from './jobs/bullmqJobQueue.js';
 import { InProcessJobQueue } from './jobs/inProcessJobQueue.js';
 import type { JobQueue } from './jobs/jobQueue.js';
-import { SessionJobs } from './jobs/sessionJobs.js';
+import { SessionJobs, sessionRetryPolicies } from './jobs/sessionJobs.js';
 import { RateLimits } from './limits/rateLimits.js';
 import { Metrics } from './observability/metrics.js';
 import { PolicyRepository } from './policies/policyRepository.js';
@@ -85,7 +85,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const limits = new RateLimits(storage, config.rateLimits);
 
   const carrier = new SimulatorCarrier({ store: kv, now: clock });
-  const outbox = new SimulatorSmsOutbox({ store: kv, now: clock });
+  const outbox = new SimulatorSmsOutbox({ store: kv, now: clock, latencyMs: config.simulatorSmsLatencyMs });
   const sms = new LocalSmsVerification({
     store: kv,
     sender: outbox,
@@ -107,7 +107,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
       })
     : new InProcessJobQueue((error, kind, id) => logger.warn({ err: error, kind, jobId: id }, 'job failed'), metrics.recordJob);
   metrics.watchQueue(() => jobs.counts());
-  const sessionJobs = new SessionJobs(jobs, clock);
+  const sessionJobs = new SessionJobs(jobs, clock, sessionRetryPolicies(config.jobs.smsRetryBaseMs, config.jobs.webhookRetryBaseMs));
   const engine = new SessionEngine({
     sessions: storage.sessions,
     policies,

@@ -36,6 +36,9 @@ const environmentSchema = z.object({
   JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
   SWEEP_STALE_AFTER_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  SMS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  SIMULATOR_SMS_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -61,7 +64,17 @@ export interface Config {
   runJobs: boolean;
   /** How long a request waits for the work it caused before it answers. */
   settleTimeoutMs: number;
-  jobs: { concurrency: number; lockDurationMs: number; stalledIntervalMs: number; sweepIntervalMs: number; sweepStaleAfterMs: number };
+  jobs: {
+    concurrency: number;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    sweepIntervalMs: number;
+    sweepStaleAfterMs: number;
+    smsRetryBaseMs: number;
+    webhookRetryBaseMs: number;
+  };
+  /** The SMS simulator waits this long per message, as a slow gateway would (tests kill a worker mid-send with it). */
+  simulatorSmsLatencyMs: number;
   shutdownGraceMs: number;
   seedDemo: boolean;
   logLevel: string;
@@ -116,7 +129,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
+      smsRetryBaseMs: e.SMS_RETRY_BASE_MS,
+      webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
     },
+    simulatorSmsLatencyMs: e.SIMULATOR_SMS_LATENCY_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !production,
     logLevel: e.LOG_LEVEL,

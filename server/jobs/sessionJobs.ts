@@ -4,12 +4,22 @@ import type { LoadedSession, SessionEngine, SessionWork } from '../engine/sessio
 import type { PendingAction, TimerEntry } from '../stores/sessionStore.js';
 import type { JobHandlers, JobQueue, JobSpec, RetryPolicy } from './jobQueue.js';
 
-/** SMS sends: five attempts, 1 s, 2 s, 4 s, 8 s apart (± 20 %). */
-export const smsRetry: RetryPolicy = { attempts: 5, baseDelayMs: 1_000, jitter: 0.2 };
-/** Webhooks: eight attempts over about four minutes. */
-export const webhookRetry: RetryPolicy = { attempts: 8, baseDelayMs: 2_000, jitter: 0.2 };
-/** Everything else (risk checks, carrier exchanges, tokens): a few quick retries. */
-export const actionRetry: RetryPolicy = { attempts: 3, baseDelayMs: 500, jitter: 0.2 };
+export interface SessionRetryPolicies {
+  /** SMS sends: by default five attempts, 1 s, 2 s, 4 s, 8 s apart (± 20 %). */
+  sms: RetryPolicy;
+  /** Webhooks: by default ten attempts from 10 s on, about 85 minutes in all. */
+  webhook: RetryPolicy;
+  /** Everything else (risk checks, carrier exchanges, tokens): a few quick retries. */
+  action: RetryPolicy;
+}
+
+export function sessionRetryPolicies(smsBaseMs = 1_000, webhookBaseMs = 10_000): SessionRetryPolicies {
+  return {
+    sms: { attempts: 5, baseDelayMs: smsBaseMs, jitter: 0.2 },
+    webhook: { attempts: 10, baseDelayMs: webhookBaseMs, jitter: 0.2 },
+    action: { attempts: 3, baseDelayMs: 500, jitter: 0.2 },
+  };
+}
 
 /**
  * The session engine's durable work as jobs with deterministic ids: a timer is
@@ -23,6 +33,7 @@ export class SessionJobs implements SessionWork {
   constructor(
     private readonly queue: JobQueue,
     private readonly clock: () => number,
+    private readonly retry: SessionRetryPolicies = sessionRetryPolicies(),
   ) {
     this.completions.setMaxListeners(0);
   }
@@ -43,7 +54,7 @@ export class SessionJobs implements SessionWork {
   }
 
   async actionsQueued(sessionId: string, actions: PendingAction[]): Promise<void> {
-    for (const action of actions) await this.queue.add(jobFor(sessionId, action));
+    for (const action of actions) await this.queue.add(jobFor(sessionId, action, this.retry));
   }
 
   async nextCompletion(sessionId: string, afterVersion: number, timeoutMs: number): Promise<LoadedSession | null> {
@@ -96,16 +107,16 @@ export class SessionJobs implements SessionWork {
   }
 }
 
-function jobFor(sessionId: string, action: PendingAction): JobSpec {
+function jobFor(sessionId: string, action: PendingAction, retry: SessionRetryPolicies): JobSpec {
   const data = { sessionId, actionId: action.id };
   switch (action.type) {
     case 'sendSmsCode':
-      return { kind: 'action', id: `sms-${action.id}`, data, retry: smsRetry };
+      return { kind: 'action', id: `sms-${action.id}`, data, retry: retry.sms };
     case 'notifyApp':
       // The action id is `<session>-<version>-<index>`; a final state notifies once, so the version names it.
-      return { kind: 'webhook', id: `wh-${action.id.replace(/-\d+$/, '')}`, data, retry: webhookRetry };
+      return { kind: 'webhook', id: `wh-${action.id.replace(/-\d+$/, '')}`, data, retry: retry.webhook };
     default:
-      return { kind: 'action', id: `act-${action.id}`, data, retry: actionRetry };
+      return { kind: 'action', id: `act-${action.id}`, data, retry: retry.action };
   }
 }
 
