@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SimulatorSmsOutbox } from '../../adapters/sms/simulatorSmsOutbox.js';
+import { BullMqJobQueue } from '../../server/jobs/bullmqJobQueue.js';
+import { createRedisStorage } from '../../server/stores/redis/createRedisStorage.js';
+import type { Storage } from '../../server/stores/storage.js';
+import { ApiClient } from '../support/apiClient.js';
+import { FusionAuthFlow, androidScheme } from '../support/fusionAuthFlow.js';
+import { startServerProcess, startWorkerProcess, type ServerProcess } from '../support/serverProcess.js';
+import { testCredentials } from '../support/testServer.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../webhooks/webhookReceiver.js';
+
+const keyPrefix = `t-${randomUUID()}:`;
+const env = {
+  ADMIN_TOKEN: testCredentials.adminToken,
+  ACCESS_KEY_ID: testCredentials.accessKeyId,
+  ACCESS_KEY_SECRET: testCredentials.accessKeySecret,
+  NUMBERFLOW_SECRET: testCredentials.secret,
+  REDIS_URL: inject('redisUrl'),
+  REDIS_KEY_PREFIX: keyPrefix,
+  // A crashed worker's job is taken back within about two seconds.
+  JOB_LOCK_MS: '1500',
+  JOB_STALLED_INTERVAL_MS: '500',
+  WEBHOOK_RETRY_BASE_MS: '200',
+};
+
+let storage: Storage;
+let api: ServerProcess;
+const workers: ServerProcess[] = [];
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  storage = createRedisStorage({ url: inject('redisUrl'), keyPrefix });
+  api = await startServerProcess({ ...env, RUN_JOBS: 'false', SETTLE_TIMEOUT_MS: '0' });
+});
+afterAll(async () => {
+  await api?.kill();
+  for (const worker of workers) await worker.kill('SIGKILL');
+  await receiver?.close();
+  await storage?.close();
+});
+
+async function startWorker(extra: Record<string, string> = {}): Promise<ServerProcess> {
+  const worker = await startWorkerProcess({ ...env, ...extra });
+  workers.push(worker);
+  return worker;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('a worker killed in the middle of a job', () => {
+  it('an SMS send: after a new worker takes the job back, the SMS has gone out exactly once and its code works', async () => {
+    const flow = new FusionAuthFlow(new ApiClient(api.baseUrl));
+    // The first worker's SMS gateway takes 4 s per message: long enough to be killed while sending.
+    const slowWorker = await startWorker({ SIMULATOR_SMS_LATENCY_MS: '4000' });
+    const authToken = await flow.authToken(androidScheme, { phoneNumber: '13900000201' });
+    const session = await flow.openOk(authToken, '100003');
+    await until(async () => JSON.stringify((await flow.get(authToken, session.id)).body.state) === '"proveBoundNumber.sms.sending"', 5_000, 'the send job');
+    // The job is inside the slow send now: active, held by the first worker.
+    const queue = new BullMqJobQueue({ url: inject('redisUrl'), keyPrefix });
+    try {
+      await until(async () => (await queue.counts()).action.active === 1, 5_000, 'the send job to be active');
+    } finally {
+      await queue.close();
+    }
+    await slowWorker.kill('SIGKILL');
+
+    await startWorker();
+    await until(async () => (await flow.get(authToken, session.id)).body.nextAction.type === 'smsCode', 15_000, 'the SMS to be sent by the second worker');
+    const outbox = new SimulatorSmsOutbox({ store: storage.kv });
+    const messages = await outbox.messagesTo('13900000201');
+    expect(messages).toHaveLength(1);
+
+    const code = /(\d{6})/.exec(messages[0]!.text)![1]!;
+    const checked = await flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
+    expect(['verified', 'pending']).toContain(checked.status);
+    await until(async () => (await flow.get(authToken, session.id)).body.status === 'verified', 5_000, 'the verify token');
+    // Still once, after all of it.
+    expect(await outbox.messagesTo('13900000201')).toHaveLength(1);
+  }, 45_000);
+
+  it('a webhook: delivered after the restart, at least once, always under the same event id', async () => {
+    const admin = new ApiClient(api.baseUrl);
+    const flow = new FusionAuthFlow(admin);
+    const scheme = { ...androidScheme, code: 'FA700000000000002', name: 'crash webhooks' };
+    expect((await admin.post('/v1/admin/schemes', scheme, 'admin')).status).toBe(201);
+    const registered = await admin.request('PUT', `/v1/admin/schemes/${scheme.code}/webhook`, { body: { url: 'http://127.0.0.1:9/placeholder' }, auth: 'admin' });
+    receiver = await startWebhookReceiver({ secret: registered.body.secret });
+    await admin.request('PUT', `/v1/admin/schemes/${scheme.code}/webhook`, { body: { url: receiver.url }, auth: 'admin' });
+    // The backend hangs on the first delivery, so the worker is killed while it waits for the answer.
+    receiver.hang();
+
+    const authToken = await flow.authToken(scheme);
+    const session = await flow.openOk(authToken, '100004');
+    await until(async () => (await flow.get(authToken, session.id)).body.nextAction.type === 'enterPhone', 10_000, 'the session to start');
+    await flow.sendOk(authToken, session.id, { type: 'CANCEL' });
+    await until(async () => receiver.requests.length > 0, 10_000, 'the first delivery attempt');
+    const crashed = workers.at(-1)!;
+    await crashed.kill('SIGKILL');
+    receiver.respondNormally();
+
+    await startWorker();
+    const [event] = await receiver.waitForEvents(1, 20_000);
+    expect(event).toMatchObject({ type: 'session.failed', data: { sessionId: session.id } });
+    expect(receiver.requests.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(receiver.requests.map((r) => r.headers['numberflow-event-id']))).toEqual(new Set([event!.id]));
+    expect(receiver.events).toHaveLength(1);
+  }, 45_000);
+});
