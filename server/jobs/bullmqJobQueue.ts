@@ -89,17 +89,13 @@ export class BullMqJobQueue implements JobQueue {
 
   async close(graceMs = 10_000): Promise<void> {
     // Workers finish what they run (bounded); what they do not finish is taken back by another worker after its lock expires.
-    const closing = Promise.all(this.workers.map((worker) => worker.close()));
-    const timedOut = await Promise.race([closing.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref())]);
-    if (timedOut) await Promise.all(this.workers.map((worker) => worker.close(true)));
-    await Promise.all(kinds.map((kind) => this.queues[kind].close()));
+    const timedOut = !(await settleWithin(Promise.all(this.workers.map((worker) => worker.close())), graceMs));
+    if (timedOut) await settleWithin(Promise.all(this.workers.map((worker) => worker.close(true))), 2_000);
+    await settleWithin(Promise.all(kinds.map((kind) => this.queues[kind].close())), 2_000);
     for (const connection of [this.workerConnection, this.producer]) {
       if (!connection) continue;
-      try {
-        await connection.quit();
-      } catch {
-        connection.disconnect();
-      }
+      // QUIT waits for an answer; a connection that cannot give one is cut.
+      if (!(await settleWithin(connection.quit(), 1_000))) connection.disconnect();
     }
   }
 
@@ -134,4 +130,18 @@ export class BullMqJobQueue implements JobQueue {
   private prefixOf(kind: JobKind): string {
     return `${this.options.keyPrefix}{nf-${kind}}`;
   }
+}
+
+/** True if `promise` settled (either way) within `ms`. */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }

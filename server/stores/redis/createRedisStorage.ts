@@ -30,12 +30,15 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
     },
     async close() {
       if (!ownsConnection) return;
-      try {
-        await redis.quit();
-      } catch {
-        // QUIT fails when the connection is already down; make sure no reconnect is pending.
-        redis.disconnect();
-      }
+      // QUIT waits for an answer (and fails when the connection is down): never wait long, never leave a reconnect pending.
+      let timer: NodeJS.Timeout | undefined;
+      const quit = redis.quit().then(
+        () => true,
+        () => false,
+      );
+      const answered = await Promise.race([quit, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 1_000)))]);
+      clearTimeout(timer);
+      if (!answered) redis.disconnect();
     },
   };
 }
