@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import { AltchaCaptcha } from '../adapters/captcha/altchaCaptcha.js';
 import { SimulatorCarrier } from '../adapters/carrier/simulatorCarrier.js';
 import { LocalSmsVerification } from '../adapters/sms/localSmsVerification.js';
+import type { SmsSender } from '../adapters/sms/smsSender.js';
 import { SimulatorSmsOutbox } from '../adapters/sms/simulatorSmsOutbox.js';
 import { AccessKeyRepository } from './accessKeys/accessKeyRepository.js';
 import { ConfigError, type Config } from './config/config.js';
@@ -55,6 +56,8 @@ export interface NumberflowOverrides {
   storage?: Storage;
   /** Run the jobs in this process; defaults to the configuration's RUN_JOBS (embedded mode always does). */
   runJobs?: boolean;
+  /** Wraps the SMS sender (the simulator outbox): tests put a failing gateway in front of it. */
+  wrapSmsSender?: (sender: SmsSender) => SmsSender;
 }
 
 /** The composition root: builds every part from the configuration and wires them together. */
@@ -88,7 +91,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const outbox = new SimulatorSmsOutbox({ store: kv, now: clock, latencyMs: config.simulatorSmsLatencyMs });
   const sms = new LocalSmsVerification({
     store: kv,
-    sender: outbox,
+    sender: overrides.wrapSmsSender ? overrides.wrapSmsSender(outbox) : outbox,
     hmacKey: secretFor('sms-code'),
     now: clock,
     dailyCapPerNumber: config.smsDailyCapPerNumber,

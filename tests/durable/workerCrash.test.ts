@@ -62,6 +62,8 @@ describe('a worker killed in the middle of a job', () => {
     const authToken = await flow.authToken(androidScheme, { phoneNumber: '13900000201' });
     const session = await flow.openOk(authToken, '100003');
     await until(async () => JSON.stringify((await flow.get(authToken, session.id)).body.state) === '"proveBoundNumber.sms.sending"', 5_000, 'the send job');
+    // While the send is in flight the client is told to wait.
+    expect((await flow.get(authToken, session.id)).body.nextAction).toEqual({ type: 'wait' });
     // The job is inside the slow send now: active, held by the first worker.
     const queue = new BullMqJobQueue({ url: inject('redisUrl'), keyPrefix });
     try {

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { loadConfig } from '../../server/config/config.js';
-import { createNumberflow, type Numberflow } from '../../server/createNumberflow.js';
+import { createNumberflow, type Numberflow, type NumberflowOverrides } from '../../server/createNumberflow.js';
 import { ApiClient } from './apiClient.js';
 import { TestClock } from './testClock.js';
 
@@ -28,7 +28,9 @@ export interface TestServer {
  * A numberflow server on a free loopback port, on the test run's real redis-server
  * (its own key prefix) unless `store: 'memory'` is asked for.
  */
-export async function startTestServer(options: { store?: 'redis' | 'memory'; keyPrefix?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { store?: 'redis' | 'memory'; keyPrefix?: string; env?: Record<string, string>; overrides?: NumberflowOverrides } = {},
+): Promise<TestServer> {
   const keyPrefix = options.keyPrefix ?? `t-${randomUUID()}:`;
   const config = loadConfig({
     ADMIN_TOKEN: testCredentials.adminToken,
@@ -44,7 +46,7 @@ export async function startTestServer(options: { store?: 'redis' | 'memory'; key
     ...options.env,
   });
   const clock = new TestClock();
-  const numberflow = await createNumberflow(config, { clock: clock.now, logger: pino({ level: 'silent' }) });
+  const numberflow = await createNumberflow(config, { clock: clock.now, logger: pino({ level: 'silent' }), ...options.overrides });
   const server: Server = numberflow.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
