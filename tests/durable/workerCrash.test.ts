@@ -114,4 +114,23 @@ describe('a worker killed in the middle of a job', () => {
     expect(new Set(receiver.requests.map((r) => r.headers['numberflow-event-id']))).toEqual(new Set([event!.id]));
     expect(receiver.events).toHaveLength(1);
   }, 45_000);
+
+  it('SIGTERM: a worker stops taking jobs, finishes the one it runs, and exits in time', async () => {
+    const flow = new FusionAuthFlow(new ApiClient(api.baseUrl));
+    for (const other of workers) await other.kill('SIGTERM');
+    const worker = await startWorker({ SIMULATOR_SMS_LATENCY_MS: '1500', SHUTDOWN_GRACE_MS: '5000' });
+    const authToken = await flow.authToken(androidScheme, { phoneNumber: '13900000202' });
+    const session = await flow.openOk(authToken, '100003');
+    // The only worker is inside the 1.5 s send once the session waits for it.
+    await until(async () => (await flow.get(authToken, session.id)).body.state === 'proveBoundNumber.sms.sending', 5_000, 'the send job');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopping = Date.now();
+    expect(await worker.kill('SIGTERM')).toBe(0);
+    const took = Date.now() - stopping;
+    expect(took).toBeGreaterThan(500); // it waited for the send in progress…
+    expect(took).toBeLessThan(5_000); // …and no longer than its grace time
+    // It finished the send before it exited: nobody else was there to do it.
+    expect(await new SimulatorSmsOutbox({ store: storage.kv }).messagesTo('13900000202')).toHaveLength(1);
+    expect((await flow.get(authToken, session.id)).body.nextAction.type).toBe('smsCode');
+  }, 30_000);
 });
