@@ -48,10 +48,11 @@ describe('parallel events on one session', () => {
     const { engine } = ctx.server.numberflow.services;
     const context = (await engine.load(session.id))!.snapshot.context as { smsWrongTries: number };
     expect(context.smsWrongTries).toBe(accepted.length);
-    // Every accepted code is one event in the log; a failed session's webhook adds one effect entry after them.
+    // Every accepted code is one event in the log (a failed session's webhook may add an effect entry after them).
     const events = (await engine.log(session.id)).filter((entry) => entry.kind === 'event' && entry.version > session.version);
     expect(events).toHaveLength(accepted.length);
-    expect(final.body.version).toBe(session.version + accepted.length + (final.body.status === 'failed' ? 1 : 0));
+    expect(events.map((entry) => entry.version)).toEqual(accepted.map((_, i) => session.version + i + 1));
+    expect(final.body.version).toBeGreaterThanOrEqual(session.version + accepted.length);
     await expectLogReplaysToStoredState(session.id);
   });
 
