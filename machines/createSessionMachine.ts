@@ -40,6 +40,7 @@ export function createSessionMachine(policy: Policy) {
       smsCodeLocked: ({ context, event }) =>
         event.type === 'SMS_CODE' && (event.result === 'LOCKED' || (event.result === 'WRONG' && context.smsWrongTries + 1 >= nodes.smsCode.maxWrongTries)),
       smsCodeExpired: ({ event }) => event.type === 'SMS_CODE' && event.result === 'EXPIRED',
+      noSendsLeft: ({ context }) => context.smsSends >= nodes.smsCode.maxSends,
       canResendSms: ({ context, event }) => context.smsSends < nodes.smsCode.maxSends && event.at >= (context.resendAvailableAt ?? 0),
       smsRefusedForNow: ({ event }) => event.type === 'SMS_NOT_SENT' && event.reason === 'TOO_SOON',
       uplinkAvailable: () => nodes.uplinkSms.enabled,
@@ -368,6 +369,8 @@ export function createSessionMachine(policy: Policy) {
                   codeExpired: {
                     tags: ['smsCode'],
                     entry: assign({ codeExpiresAt: undefined }),
+                    // No valid code and no code left to send: nothing can happen here but the session timing out.
+                    always: { guard: 'noSendsLeft', ...toFailed('sms_sends_exhausted') },
                     on: {
                       RESEND_SMS: { guard: 'canResendSms', target: 'sending' },
                       SMS_CODE: { actions: assign({ lastCodeResult: 'EXPIRED' as const }) },

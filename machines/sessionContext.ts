@@ -4,7 +4,15 @@ import type { RiskAssessment, SessionInput, SmsCodeCheckResult } from './session
 export type ProofMethod = 'numberAuth' | 'smsCode' | 'uplinkSms';
 
 export type FailureReason =
-  'blocked' | 'cancelled' | 'carrier_error' | 'too_many_wrong_codes' | 'sms_unavailable' | 'uplink_timeout' | 'captcha_failed' | 'no_proof_available';
+  | 'blocked'
+  | 'cancelled'
+  | 'carrier_error'
+  | 'too_many_wrong_codes'
+  | 'sms_sends_exhausted'
+  | 'sms_unavailable'
+  | 'uplink_timeout'
+  | 'captcha_failed'
+  | 'no_proof_available';
 
 /** The input a session starts with, and what it learns on the way. */
 export interface SessionContext extends SessionInput {
