@@ -6,6 +6,7 @@ import { SimulatorCarrier } from '../adapters/carrier/simulatorCarrier.js';
 import { LocalSmsVerification } from '../adapters/sms/localSmsVerification.js';
 import type { SmsSender } from '../adapters/sms/smsSender.js';
 import { SimulatorSmsOutbox } from '../adapters/sms/simulatorSmsOutbox.js';
+import { checkPolicy } from '../machines/policy/policyChecks.js';
 import { AccessKeyRepository } from './accessKeys/accessKeyRepository.js';
 import { ConfigError, type Config } from './config/config.js';
 import { createActionRunner, exhaustedActionEvent } from './engine/actionRunner.js';
@@ -76,7 +77,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const adminToken = await configuredOrStoredSecret(kv, 'admin-token', config.adminToken);
   const secretFor = (purpose: string) => `${purpose}\0${serverSecret.value}`;
 
-  const policies = new PolicyRepository(kv);
+  const policies = new PolicyRepository(kv, { clock, validate: checkPolicy });
   const schemes = new SchemeRepository(kv, clock);
   const accessKeys = new AccessKeyRepository(kv, serverSecret.value, clock);
   const authTokens = new AuthTokens(serverSecret.value);

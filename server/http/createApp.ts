@@ -3,6 +3,7 @@ import { errorHandler, unknownRoute } from './errorHandler.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
 import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
+import { policyRoutes } from './routes/policyRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { simulatorRoutes } from './routes/simulatorRoutes.js';
@@ -24,6 +25,7 @@ export function createApp(services: Services): Express {
   app.use(plainVerificationRoutes(services));
   app.use(sessionRoutes(services));
   app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, adminToken: services.adminToken, production: services.config.production }));
+  app.use(policyRoutes(services));
   app.use(adminRoutes(services));
   app.use(simulatorRoutes(services));
   app.use(unknownRoute);
