@@ -1,11 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { codeNonceBytes, deriveCode, smsCodeAlphabets } from './generateCode.js';
 import { digestsEqual, smsCodeDigest } from './smsCodeDigest.js';
 import { isLocked, parseSmsCodeState, rememberedSends, smsCodeStateTtlMs, unexpiredCodes, type SmsCodeState, type SmsSendRecord } from './smsCodeState.js';
 import type { SmsCodeStateStore } from './smsCodeStateStore.js';
 import { codePlaceholder, defaultSmsCodeTemplate, renderSmsCodeText } from './smsCodeText.js';
 import { SmsDeliveryError, type SmsSender } from './smsSender.js';
-import type { CheckCodeRequest, CheckCodeResult, SendCodeRequest, SendCodeResult, SmsVerification } from './smsVerification.js';
+import { SmsCodeBusyError, type CheckCodeRequest, type CheckCodeResult, type SendCodeRequest, type SendCodeResult, type SmsVerification } from './smsVerification.js';
 
 export interface LocalSmsVerificationOptions {
   store: SmsCodeStateStore;
@@ -20,7 +20,7 @@ export interface LocalSmsVerificationOptions {
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
-const maxStateUpdateAttempts = 5;
+const maxStateUpdateAttempts = 25;
 /** The newest sends with an outId kept per scope and number; older ones are forgotten sooner than a day. */
 const maxSendRecords = 32;
 
@@ -275,8 +275,10 @@ export class LocalSmsVerification implements SmsVerification {
       const value = update.next === null || ttlMs === null ? null : JSON.stringify(update.next);
       if (raw === null && value === null) return update.answer;
       if (await this.store.compareAndSwap(stateKey, raw, value, ttlMs ?? undefined)) return update.answer;
+      // Someone else wrote first: step aside a moment so that racing updates spread out.
+      await new Promise((resolve) => setTimeout(resolve, randomInt(0, 4 + attempt)));
     }
-    throw new Error('The SMS code state changed under every attempt to update it; try again');
+    throw new SmsCodeBusyError();
   }
 
   private stateKey(scope: string, phoneNumber: string): string {

@@ -56,3 +56,11 @@ export interface SmsVerification {
   sendCode(request: SendCodeRequest): Promise<SendCodeResult>;
   checkCode(request: CheckCodeRequest): Promise<CheckCodeResult>;
 }
+
+/** The code state of a number changed under every attempt to update it (many checks at once): try again. */
+export class SmsCodeBusyError extends Error {
+  constructor() {
+    super('The SMS code state changed under every attempt to update it; try again');
+    this.name = 'SmsCodeBusyError';
+  }
+}

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { SmsCodeBusyError } from '../../adapters/sms/smsVerification.js';
 import { ApiError } from './apiError.js';
 
 /** Body-parser failures carry a `type`; each gets its documented status instead of a 500. */
@@ -25,6 +26,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     if (res.headersSent) return;
     if (error instanceof ApiError) return sendError(res, error);
+    if (error instanceof SmsCodeBusyError) {
+      return sendError(res, new ApiError(409, 'VERSION_CONFLICT', 'too many checks of this code at once; try again', undefined, 1));
+    }
     const parserError = typeof error?.type === 'string' ? bodyParserErrors[error.type] : undefined;
     if (parserError && parserError.status < 500) return sendError(res, new ApiError(parserError.status, parserError.code, parserError.message));
     if (isStoreUnavailable(error)) {

@@ -9,18 +9,26 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+export interface RedisServerOptions {
+  /** Finds the port to try; `findFreePort` unless given. */
+  pickPort?: () => Promise<number>;
+  /** More redis-server arguments for the chosen port (cluster mode, its config file, …). */
+  extraArgs?: (port: number) => string[];
+}
+
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
-const PORT_ATTEMPTS = 3;
+const PORT_ATTEMPTS = 5;
 
 /** Starts a throwaway redis-server on a free loopback port, without persistence. */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const { pickPort = findFreePort, extraArgs = () => [] } = options;
   let lastError: unknown;
   for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
     // The free port can be taken between probing and binding; then try another one.
-    const port = await findFreePort();
+    const port = await pickPort();
     try {
-      return await startOnPort(port);
+      return await startOnPort(port, extraArgs(port));
     } catch (error) {
       if (!(error instanceof PortInUseError)) throw error;
       lastError = error;
@@ -31,10 +39,9 @@ export async function startRedisServer(): Promise<RedisServer> {
 
 class PortInUseError extends Error {}
 
-async function startOnPort(port: number): Promise<RedisServer> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function startOnPort(port: number, extraArgs: string[]): Promise<RedisServer> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -61,14 +68,29 @@ async function startOnPort(port: number): Promise<RedisServer> {
 
 /** A loopback port nothing listens on right now. */
 export async function findFreePort(): Promise<number> {
+  const port = await bindAndRelease(0);
+  if (port === null) throw new Error('Could not find a free port');
+  return port;
+}
+
+/** Whether a loopback port can be bound right now. */
+export async function isPortFree(port: number): Promise<boolean> {
+  return (await bindAndRelease(port)) !== null;
+}
+
+/** Binds the port on 127.0.0.1 (0: any free one) and releases it; null if it is taken. */
+async function bindAndRelease(port: number): Promise<number | null> {
   const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  const bound = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.once('listening', () => resolve(true));
+    server.listen(port, '127.0.0.1');
+  });
+  if (!bound) return null;
   const address = server.address();
   server.close();
   await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('Could not find a free port');
-  return address.port;
+  return address === null || typeof address === 'string' ? null : address.port;
 }
 
 async function waitForPong(port: number): Promise<void> {

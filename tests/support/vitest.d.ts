@@ -5,7 +5,12 @@ import 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** URL of the redis-server that tests/support/globalSetup.ts starts for the run. */
+    /**
+     * Where the project's Redis is: `redis://127.0.0.1:<port>` of the redis-server that
+     * globalSetup.ts starts (project `single`), or comma-separated `redis://` seeds of the
+     * three-master Redis Cluster that globalSetupCluster.ts starts (project `cluster`).
+     * Connect with createRedisClient, which takes either.
+     */
     redisUrl: string;
   }
 }
