@@ -1,9 +1,11 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { errorHandler, unknownRoute } from './errorHandler.js';
+import { docsRoutes } from './openapi/docsRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
 import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
 import { policyRoutes } from './routes/policyRoutes.js';
+import { policyAsCodeRoutes } from './routes/policyAsCodeRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { simulatorRoutes } from './routes/simulatorRoutes.js';
@@ -19,6 +21,8 @@ export function createApp(services: Services): Express {
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(requestMetrics(services));
+  // Configuration documents can be large: that route reads its own body (1 MB), before the 16 kB parser.
+  app.use(policyAsCodeRoutes(services));
   app.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(healthRoutes(services));
   app.use(fusionAuthRoutes(services));
@@ -28,6 +32,7 @@ export function createApp(services: Services): Express {
   app.use(policyRoutes(services));
   app.use(adminRoutes(services));
   app.use(simulatorRoutes(services));
+  app.use(docsRoutes({ simulator: services.simulator !== undefined }));
   app.use(unknownRoute);
   app.use(errorHandler(services.logger));
   return app;

@@ -26,7 +26,8 @@ const ctx = useTestServer(
   {
     env: { SMS_RETRY_BASE_MS: '30', SETTLE_TIMEOUT_MS: '3000' },
     overrides: {
-      wrapSmsSender: (sender) => (gateway = new FlakyGateway(sender, { '13900000401': 2, '13900000402': 'always', '13900000403': 'invalid', '13900000404': 'always' })),
+      wrapSmsSender: (sender) =>
+        (gateway = new FlakyGateway(sender, { '13900000401': 2, '13900000402': 'always', '13900000403': 'invalid', '13900000404': 'always' })),
     },
   },
   async () => {

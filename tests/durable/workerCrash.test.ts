@@ -92,7 +92,10 @@ describe('a worker killed in the middle of a job', () => {
     const flow = new FusionAuthFlow(admin);
     const scheme = { ...androidScheme, code: 'FA700000000000002', name: 'crash webhooks' };
     expect((await admin.post('/v1/admin/schemes', scheme, 'admin')).status).toBe(201);
-    const registered = await admin.request('PUT', `/v1/admin/schemes/${scheme.code}/webhook`, { body: { url: 'http://127.0.0.1:9/placeholder' }, auth: 'admin' });
+    const registered = await admin.request('PUT', `/v1/admin/schemes/${scheme.code}/webhook`, {
+      body: { url: 'http://127.0.0.1:9/placeholder' },
+      auth: 'admin',
+    });
     receiver = await startWebhookReceiver({ secret: registered.body.secret });
     await admin.request('PUT', `/v1/admin/schemes/${scheme.code}/webhook`, { body: { url: receiver.url }, auth: 'admin' });
     // The backend hangs on the first delivery, so the worker is killed while it waits for the answer.

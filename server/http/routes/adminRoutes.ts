@@ -8,9 +8,9 @@ import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { sessionView, statePath } from '../sessionView.js';
 import { parseInput } from '../validation.js';
 
-const accessKeyRequestSchema = z.object({ description: z.string().max(256).optional() }).strict();
-const accessKeyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
-const listLimitSchema = z.coerce.number().int().min(1).max(1000).default(100);
+export const accessKeyRequestSchema = z.object({ description: z.string().max(256).optional() }).strict();
+export const accessKeyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+export const listLimitSchema = z.coerce.number().int().min(1).max(1000).default(100);
 
 /** The operator's API (Bearer admin token): schemes, access keys, sessions and their traces. */
 export function adminRoutes(services: Services): Router {

@@ -9,7 +9,7 @@ import type { Services } from '../services.js';
 import { clientIp } from '../clientIp.js';
 import { parseInput } from '../validation.js';
 
-const tokenRequestSchema = z
+export const tokenRequestSchema = z
   .object({
     schemeCode: z.string().min(1).max(64),
     platform: z.enum(platforms),
@@ -24,7 +24,7 @@ const tokenRequestSchema = z
   })
   .strict();
 
-const verifyRequestSchema = z.object({ verifyToken: z.string().min(1).max(512) }).strict();
+export const verifyRequestSchema = z.object({ verifyToken: z.string().min(1).max(512) }).strict();
 
 /** The app backend's endpoints (HTTP Basic access key): GetFusionAuthToken and VerifyWithFusionAuthToken as REST. */
 export function fusionAuthRoutes(services: Services): Router {

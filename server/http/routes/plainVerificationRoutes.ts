@@ -10,9 +10,11 @@ import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 
 const phoneNumber = z.string().min(3).max(32);
-const getMobileSchema = z.object({ accessToken: z.string().min(1).max(4096), outId: z.string().max(64).optional(), h5: z.boolean().optional() }).strict();
-const verifyMobileSchema = getMobileSchema.extend({ phoneNumber });
-const sendCodeSchema = z
+export const getMobileSchema = z
+  .object({ accessToken: z.string().min(1).max(4096), outId: z.string().max(64).optional(), h5: z.boolean().optional() })
+  .strict();
+export const verifyMobileSchema = getMobileSchema.extend({ phoneNumber });
+export const sendCodeSchema = z
   .object({
     phoneNumber,
     /** Codes are kept apart per scheme name; check with the same one (the vendor's SchemeName). */
@@ -28,7 +30,7 @@ const sendCodeSchema = z
     outId: z.string().max(64).optional(),
   })
   .strict();
-const checkCodeSchema = z
+export const checkCodeSchema = z
   .object({
     phoneNumber,
     code: z.string().regex(/^[0-9A-Za-z]{4,8}$/),

@@ -11,19 +11,19 @@ import { parseInput } from '../validation.js';
 
 export type PolicyRouteServices = Pick<Services, 'policies' | 'schemes' | 'adminToken'>;
 
-const authorHeader = 'x-numberflow-author';
-const authorSchema = z
+export const authorHeader = 'x-numberflow-author';
+export const authorSchema = z
   .string()
   .trim()
   .regex(/^[^\u0000-\u001f\u007f]{1,100}$/, 'an author of 1 to 100 printable characters');
-const restoreDefaultsSchema = z.object({ node: z.string().min(1).max(64).optional() }).strict();
-const rollbackSchema = z.object({ version: z.number().int().min(1) }).strict();
-const loggingSchema = z.object({ enabled: z.boolean() }).strict();
-const inheritanceSchema = z.discriminatedUnion('inherit', [
+export const restoreDefaultsSchema = z.object({ node: z.string().min(1).max(64).optional() }).strict();
+export const rollbackSchema = z.object({ version: z.number().int().min(1) }).strict();
+export const loggingSchema = z.object({ enabled: z.boolean() }).strict();
+export const inheritanceSchema = z.discriminatedUnion('inherit', [
   z.object({ inherit: z.literal(true) }).strict(),
   z.object({ inherit: z.literal(false), policy: z.unknown().optional() }).strict(),
 ]);
-const versionNumberSchema = z
+export const versionNumberSchema = z
   .string()
   .regex(/^[1-9]\d{0,8}$/)
   .transform(Number);

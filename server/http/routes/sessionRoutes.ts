@@ -11,7 +11,7 @@ import { clientIp } from '../clientIp.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { parseInput } from '../validation.js';
 
-const deviceSchema = z
+export const deviceSchema = z
   .object({
     platform: z.string().max(32),
     osVersion: z.string().max(64),
@@ -31,7 +31,7 @@ const deviceSchema = z
   .partial()
   .strict();
 
-const startSessionSchema = z.object({ sceneCode: z.enum(sceneCodes), device: deviceSchema.default({}) }).strict();
+export const startSessionSchema = z.object({ sceneCode: z.enum(sceneCodes), device: deviceSchema.default({}) }).strict();
 
 /** The client's session endpoints (Bearer auth token). A token only ever reaches sessions of its own scheme. */
 export function sessionRoutes(services: Services): Router {

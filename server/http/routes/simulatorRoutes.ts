@@ -6,7 +6,7 @@ import { ApiError } from '../apiError.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 
-const carrierTokenSchema = z
+export const carrierTokenSchema = z
   .object({
     phoneNumber: z.string().min(3).max(32),
     carrier: z.enum(['mobile', 'unicom', 'telecom']).optional(),
@@ -14,7 +14,10 @@ const carrierTokenSchema = z
   })
   .strict();
 
-const uplinkSmsSchema = z.object({ from: z.string().min(3).max(32), to: z.string().min(3).max(32), text: z.string().min(1).max(1024) }).strict();
+export const uplinkSmsSchema = z.object({ from: z.string().min(3).max(32), to: z.string().min(3).max(32), text: z.string().min(1).max(1024) }).strict();
+
+/** `GET /v1/simulator/sms?phoneNumber=…`: the number whose messages to show. */
+export const smsQueryPhoneNumberSchema = z.string().min(3).max(32);
 
 function mainlandNumber(raw: string, field: string): string {
   const phoneNumber = normalizePhoneNumber(raw);
@@ -43,7 +46,7 @@ export function simulatorRoutes(services: Services): Router {
   });
 
   router.get('/v1/simulator/sms', async (req, res) => {
-    const raw = parseInput(z.string().min(3).max(32), req.query.phoneNumber, 'phoneNumber query parameter');
+    const raw = parseInput(smsQueryPhoneNumberSchema, req.query.phoneNumber, 'phoneNumber query parameter');
     const phoneNumber = mainlandNumber(raw, 'phoneNumber');
     const messages = await simulator.outbox.messagesTo(phoneNumber);
     res.json({ messages: messages.map((m) => ({ to: m.to, text: m.text, sentAt: new Date(m.sentAt).toISOString() })) });

@@ -42,6 +42,14 @@ const secretSchema = z
   .max(256)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
+/** The body of `PUT /v1/admin/schemes/{code}/webhook`; production accepts only https URLs. */
+export function webhookRegistrationSchema(production: boolean) {
+  return z
+    .object({ url: webhookUrlSchema(production), secret: secretSchema.optional(), rotateSecret: z.boolean().optional(), enabled: z.boolean().optional() })
+    .strict()
+    .refine((body) => !(body.secret !== undefined && body.rotateSecret), { message: 'give either secret or rotateSecret, not both', path: ['rotateSecret'] });
+}
+
 /**
  * A scheme's webhook (Bearer admin token): `PUT|GET|DELETE /v1/admin/schemes/{code}/webhook`.
  * The signing secret is shown once, in the PUT that set it; GET shows the recent attempts.
@@ -49,10 +57,7 @@ const secretSchema = z
 export function webhookRoutes(deps: WebhookRoutesDeps): Router {
   const router = Router();
   const path = '/v1/admin/schemes/:code/webhook';
-  const registrationSchema = z
-    .object({ url: webhookUrlSchema(deps.production), secret: secretSchema.optional(), rotateSecret: z.boolean().optional(), enabled: z.boolean().optional() })
-    .strict()
-    .refine((body) => !(body.secret !== undefined && body.rotateSecret), { message: 'give either secret or rotateSecret, not both', path: ['rotateSecret'] });
+  const registrationSchema = webhookRegistrationSchema(deps.production);
 
   router.put(path, async (req, res) => {
     authenticateAdmin(req, deps.adminToken);

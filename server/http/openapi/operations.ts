@@ -1,0 +1,752 @@
+import { z } from 'zod';
+import { policyNodesSchema, policySchema, sceneCodes } from '../../../machines/index.js';
+import { configDocumentSchema } from '../../policyAsCode/configDocument.js';
+import { schemeCodeSchema, schemeInputSchema } from '../../schemes/schemeSchema.js';
+import { clientEventSchema } from '../clientEventSchema.js';
+import { accessKeyIdSchema, accessKeyRequestSchema, listLimitSchema } from '../routes/adminRoutes.js';
+import { tokenRequestSchema, verifyRequestSchema } from '../routes/fusionAuthRoutes.js';
+import { checkCodeSchema, getMobileSchema, sendCodeSchema, verifyMobileSchema } from '../routes/plainVerificationRoutes.js';
+import {
+  authorHeader,
+  authorSchema,
+  inheritanceSchema,
+  loggingSchema,
+  restoreDefaultsSchema,
+  rollbackSchema,
+  versionNumberSchema,
+} from '../routes/policyRoutes.js';
+import { startSessionSchema } from '../routes/sessionRoutes.js';
+import { carrierTokenSchema, smsQueryPhoneNumberSchema, uplinkSmsSchema as simulatorUplinkSmsSchema } from '../routes/simulatorRoutes.js';
+import { webhookRegistrationSchema } from '../routes/webhookRoutes.js';
+import { sessionIdPattern } from '../sessionId.js';
+import type { Operation, Parameter } from './operationTypes.js';
+import {
+  accessKeyListSchema,
+  accessKeySchema,
+  adminSessionDetailSchema,
+  adminSessionListSchema,
+  checkCodeResponseSchema,
+  createdAccessKeySchema,
+  getMobileResponseSchema,
+  globalPolicyListSchema,
+  healthResponseSchema,
+  importResultSchema,
+  policyLoggingSchema,
+  policyVersionListSchema,
+  policyVersionSchema,
+  policyViewSchema,
+  readyResponseSchema,
+  savedPolicySchema,
+  schemeListSchema,
+  schemePolicyListSchema,
+  schemeSchema,
+  sendCodeResponseSchema,
+  sessionTraceSchema,
+  sessionViewSchema,
+  simulatorCarrierTokenSchema,
+  simulatorSmsListSchema,
+  simulatorUplinkAcceptedSchema,
+  tokenResponseSchema,
+  verifyMobileResponseSchema,
+  verifyResponseSchema,
+  webhookSchema,
+  webhookStatusSchema,
+} from './responseSchemas.js';
+
+/**
+ * Every route of the server, once: method, path, who may call it, the zod schemas the route
+ * validates its input with (imported from the route files: one source for the server and the
+ * document) and what it answers. `openApiDocument.ts` turns this list into OpenAPI 3.1, and
+ * tests/openapi checks it against the routes the Express app really has.
+ */
+
+// ---- shared parameters ----
+
+const sessionId: Parameter = { schema: z.string().regex(sessionIdPattern), description: 'the session id (a malformed one answers 404 like a missing one)' };
+const schemeCode: Parameter = { schema: schemeCodeSchema, description: 'the scheme code, `FA` + digits' };
+const accessKeyId: Parameter = { schema: accessKeyIdSchema, description: 'the access key id' };
+/** The route checks it with `isSceneCode` over `sceneCodes`: an unknown scene answers 404 SCENE_NOT_FOUND. */
+const sceneCode: Parameter = { schema: z.enum(sceneCodes), description: 'the scene: 100001–100005' };
+const versionNumber: Parameter = { schema: versionNumberSchema, description: 'a version number of the document, 1, 2, 3…' };
+
+const policySaveHeaders: Record<string, Parameter> = {
+  [authorHeader]: { schema: authorSchema, description: 'who makes the change; recorded in the version (default `admin`)' },
+  'if-match': {
+    schema: z.string(),
+    description: 'save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT',
+  },
+};
+const etag = { ETag: 'the document version, e.g. `"3"`: send it back as If-Match to save only over that version' };
+
+/**
+ * PATCH bodies are merged into the policy in effect (node settings key by key) and the result is
+ * checked with `policySchema` and the static checks: so any part of a policy, every field optional.
+ */
+const policyNodesPatchSchema = z.strictObject(
+  Object.fromEntries(Object.entries(policyNodesSchema.shape).map(([name, node]) => [name, node.partial().optional()])) as Record<string, z.ZodType>,
+);
+export const policyPatchSchema = z.strictObject({
+  sceneCode: policySchema.shape.sceneCode.optional(),
+  sessionTtlSeconds: policySchema.shape.sessionTtlSeconds.optional(),
+  nodes: policyNodesPatchSchema.optional(),
+});
+
+/** The documented webhook body is the development one: production refuses http URLs (only https). */
+const webhookRegistration = webhookRegistrationSchema(false);
+
+// ---- the registry ----
+
+const health: Operation[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'getHealth',
+    summary: 'Liveness: the process is up',
+    tag: 'health',
+    security: 'none',
+    storeFree: true,
+    success: { status: 200, description: 'the process is up', schema: healthResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'getReadiness',
+    summary: 'Readiness: the store answers',
+    tag: 'health',
+    security: 'none',
+    success: { status: 200, description: 'the store answers', schema: readyResponseSchema },
+    errors: { 503: ['STORE_UNAVAILABLE'] },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics',
+    tag: 'health',
+    security: 'none',
+    storeFree: true,
+    success: { status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' },
+  },
+];
+
+const reference: Operation[] = [
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    summary: 'This OpenAPI 3.1 document',
+    tag: 'reference',
+    security: 'none',
+    storeFree: true,
+    success: { status: 200, description: 'the OpenAPI document', schema: z.record(z.string(), z.unknown()) },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    operationId: 'getApiReference',
+    summary: 'The API reference page (served by this server, no CDN)',
+    tag: 'reference',
+    security: 'none',
+    storeFree: true,
+    success: { status: 200, description: 'an HTML page that renders /openapi.json', contentType: 'text/html' },
+  },
+];
+
+const fusionAuth: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/fusion-auth/token',
+    operationId: 'getFusionAuthToken',
+    summary: 'Get an auth token for a client (GetFusionAuthToken)',
+    description:
+      "The app backend asks for a short-lived auth token and hands it to its client. The platform identity must match the scheme's. `phoneNumber` is the user's bound number, for the scenes that check one (100002, 100003, 100005); it is sealed in the token.",
+    tag: 'fusion-auth',
+    security: 'appBackend',
+    rateLimited: true,
+    body: { schema: tokenRequestSchema },
+    success: { status: 200, description: 'the auth token', schema: tokenResponseSchema },
+    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'], 403: ['APP_IDENTITY_MISMATCH'], 404: ['SCHEME_NOT_FOUND'] },
+  },
+  {
+    method: 'post',
+    path: '/v1/fusion-auth/verify',
+    operationId: 'verifyWithFusionAuthToken',
+    summary: 'Exchange a verify token for the number (VerifyWithFusionAuthToken)',
+    description: 'Single use: a used, unknown or expired verify token answers 404 VERIFY_TOKEN_INVALID.',
+    tag: 'fusion-auth',
+    security: 'appBackend',
+    rateLimited: true,
+    body: { schema: verifyRequestSchema },
+    success: { status: 200, description: 'the verified number and how it was proven', schema: verifyResponseSchema },
+    errors: { 400: ['VALIDATION_FAILED'], 404: ['VERIFY_TOKEN_INVALID'] },
+  },
+];
+
+const carrierErrors = { 400: ['VALIDATION_FAILED', 'CARRIER_TOKEN_INVALID', 'CARRIER_NOT_MATCH'], 502: ['CARRIER_ERROR'], 504: ['CARRIER_TIMEOUT'] } as const;
+const plainVerification: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/number-verification/get-mobile',
+    operationId: 'getMobile',
+    summary: 'One-click: a carrier token for its number (GetMobile)',
+    description: 'A carrier token is single use.',
+    tag: 'plain-verification',
+    security: 'appBackend',
+    rateLimited: true,
+    body: { schema: getMobileSchema },
+    success: { status: 200, description: 'the number the carrier token belongs to', schema: getMobileResponseSchema },
+    errors: carrierErrors,
+  },
+  {
+    method: 'post',
+    path: '/v1/number-verification/verify-mobile',
+    operationId: 'verifyMobile',
+    summary: 'Mobile number check: does the carrier token belong to this number (VerifyMobile)',
+    tag: 'plain-verification',
+    security: 'appBackend',
+    rateLimited: true,
+    body: { schema: verifyMobileSchema },
+    success: { status: 200, description: 'PASS, REJECT or UNKNOWN', schema: verifyMobileResponseSchema },
+    errors: { ...carrierErrors, 400: [...carrierErrors[400], 'INVALID_PHONE_NUMBER'] },
+  },
+  {
+    method: 'post',
+    path: '/v1/sms-verification/send-code',
+    operationId: 'sendSmsVerifyCode',
+    summary: 'Send an SMS code (SendSmsVerifyCode)',
+    description: 'Codes are kept apart per `schemeName`; check with the same one.',
+    tag: 'plain-verification',
+    security: 'appBackend',
+    rateLimited: true,
+    body: { schema: sendCodeSchema },
+    success: { status: 200, description: 'the code was sent', schema: sendCodeResponseSchema },
+    errors: {
+      400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER', 'SMS_UNDELIVERABLE'],
+      409: ['VERSION_CONFLICT'],
+      429: ['SMS_TOO_SOON', 'SMS_DAILY_LIMIT'],
+      502: ['SMS_DELIVERY_FAILED'],
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/sms-verification/check-code',
+    operationId: 'checkSmsVerifyCode',
+    summary: 'Check an SMS code (CheckSmsVerifyCode)',
+    description: 'Single use; the answer is the same for an unknown and an expired code.',
+    tag: 'plain-verification',
+    security: 'appBackend',
+    rateLimited: true,
+    body: { schema: checkCodeSchema },
+    success: { status: 200, description: 'PASS or UNKNOWN', schema: checkCodeResponseSchema },
+    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'], 409: ['VERSION_CONFLICT'] },
+  },
+];
+
+const sessions: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/sessions',
+    operationId: 'startSession',
+    summary: 'Start a session of a scene',
+    description: "The auth token's scheme and platform decide the policy; a scene that checks a bound number needs one in the auth token.",
+    tag: 'sessions',
+    security: 'client',
+    rateLimited: true,
+    body: { schema: startSessionSchema },
+    success: { status: 201, description: 'the new session', schema: sessionViewSchema, headers: { Location: 'the URL of the session' } },
+    errors: { 400: ['VALIDATION_FAILED', 'BOUND_PHONE_NUMBER_REQUIRED'], 403: ['SCHEME_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/sessions/{id}',
+    operationId: 'getSession',
+    summary: 'Read a session',
+    description: "Delivers any timer that has come due. An expired session shows `status: expired`. Another scheme's session answers 404 like a missing one.",
+    tag: 'sessions',
+    security: 'client',
+    pathParams: { id: sessionId },
+    success: { status: 200, description: 'the session', schema: sessionViewSchema },
+    errors: { 404: ['SESSION_NOT_FOUND'], 503: ['BUSY'] },
+  },
+  {
+    method: 'post',
+    path: '/v1/sessions/{id}/events',
+    operationId: 'sendSessionEvent',
+    summary: 'Send an event to a session',
+    description: 'The events a client may send, exactly; the machine decides whether the state takes it.',
+    tag: 'sessions',
+    security: 'client',
+    rateLimited: true,
+    pathParams: { id: sessionId },
+    body: { schema: clientEventSchema },
+    success: { status: 200, description: 'the session after the event', schema: sessionViewSchema },
+    errors: {
+      400: ['UNKNOWN_EVENT_TYPE', 'VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'],
+      404: ['SESSION_NOT_FOUND'],
+      409: ['EVENT_NOT_ACCEPTED', 'VERSION_CONFLICT', 'SESSION_FINISHED', 'SMS_SEND_LIMIT'],
+      410: ['SESSION_EXPIRED'],
+      429: ['RESEND_TOO_EARLY'],
+      503: ['BUSY'],
+    },
+  },
+];
+
+const adminSchemes: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/schemes',
+    operationId: 'listSchemes',
+    summary: 'List schemes',
+    tag: 'admin: schemes',
+    security: 'admin',
+    success: { status: 200, description: 'every scheme', schema: schemeListSchema },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/schemes',
+    operationId: 'createScheme',
+    summary: 'Create a scheme',
+    description:
+      'With the vendor rules per platform: Android package name + 32-hex signature; iOS bundle ID; HarmonyOS package, signature and AppId; H5 origin without and URL with a trailing `/`. Without `code` one is made.',
+    tag: 'admin: schemes',
+    security: 'admin',
+    body: { schema: schemeInputSchema },
+    success: { status: 201, description: 'the new scheme', schema: schemeSchema, headers: { Location: 'the URL of the scheme' } },
+    errors: { 400: ['VALIDATION_FAILED'], 409: ['SCHEME_EXISTS'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/schemes/{code}',
+    operationId: 'getScheme',
+    summary: 'Read a scheme',
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    success: { status: 200, description: 'the scheme', schema: schemeSchema },
+    errors: { 404: ['SCHEME_NOT_FOUND'] },
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/schemes/{code}',
+    operationId: 'replaceScheme',
+    summary: 'Replace a scheme',
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    body: { schema: schemeInputSchema },
+    success: { status: 200, description: 'the scheme as saved', schema: schemeSchema },
+    errors: { 400: ['VALIDATION_FAILED', 'CODE_MISMATCH'], 404: ['SCHEME_NOT_FOUND'] },
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/schemes/{code}',
+    operationId: 'deleteScheme',
+    summary: 'Delete a scheme (and its webhook)',
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    success: { status: 204, description: 'deleted' },
+    errors: { 404: ['SCHEME_NOT_FOUND'] },
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/schemes/{code}/webhook',
+    operationId: 'putSchemeWebhook',
+    summary: "Register or change a scheme's webhook",
+    description:
+      'The signing secret is in this answer only when it was just set (a new webhook, `secret`, or `rotateSecret: true`), and never again. Production accepts only https URLs.',
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    body: { schema: webhookRegistration },
+    success: { status: 200, description: 'the webhook', schema: webhookSchema },
+    errors: { 400: ['VALIDATION_FAILED'], 404: ['SCHEME_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/schemes/{code}/webhook',
+    operationId: 'getSchemeWebhook',
+    summary: "A scheme's webhook, its delivery status and the last attempts",
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    success: { status: 200, description: 'the webhook and its recent attempts', schema: webhookStatusSchema },
+    errors: { 404: ['SCHEME_NOT_FOUND', 'WEBHOOK_NOT_FOUND'] },
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/schemes/{code}/webhook',
+    operationId: 'deleteSchemeWebhook',
+    summary: "Remove a scheme's webhook",
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    success: { status: 204, description: 'removed' },
+    errors: { 404: ['SCHEME_NOT_FOUND', 'WEBHOOK_NOT_FOUND'] },
+  },
+];
+
+const adminAccessKeys: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/access-keys',
+    operationId: 'listAccessKeys',
+    summary: 'List access keys (never their secrets)',
+    tag: 'admin: access keys',
+    security: 'admin',
+    success: { status: 200, description: 'every access key', schema: accessKeyListSchema },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/access-keys',
+    operationId: 'createAccessKey',
+    summary: 'Create an access key',
+    description: 'The secret is in this answer only, and never again.',
+    tag: 'admin: access keys',
+    security: 'admin',
+    body: { schema: accessKeyRequestSchema, required: false },
+    success: { status: 201, description: 'the new key with its secret', schema: createdAccessKeySchema },
+    errors: { 400: ['VALIDATION_FAILED'], 409: ['ACCESS_KEY_EXISTS'] },
+  },
+  ...(['enable', 'disable'] as const).map((action): Operation => ({
+    method: 'post',
+    path: `/v1/admin/access-keys/{id}/${action}`,
+    operationId: `${action}AccessKey`,
+    summary: `${action === 'enable' ? 'Enable' : 'Disable'} an access key`,
+    tag: 'admin: access keys',
+    security: 'admin',
+    pathParams: { id: accessKeyId },
+    success: { status: 200, description: 'the access key', schema: accessKeySchema },
+    errors: { 400: ['VALIDATION_FAILED'], 404: ['ACCESS_KEY_NOT_FOUND'] },
+  })),
+  {
+    method: 'delete',
+    path: '/v1/admin/access-keys/{id}',
+    operationId: 'deleteAccessKey',
+    summary: 'Delete an access key',
+    tag: 'admin: access keys',
+    security: 'admin',
+    pathParams: { id: accessKeyId },
+    success: { status: 204, description: 'deleted' },
+    errors: { 400: ['VALIDATION_FAILED'], 404: ['ACCESS_KEY_NOT_FOUND'] },
+  },
+];
+
+const adminSessions: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/sessions',
+    operationId: 'listSessions',
+    summary: 'The most recent sessions',
+    tag: 'admin: sessions',
+    security: 'admin',
+    query: { limit: { schema: listLimitSchema, description: 'how many, 1–1000 (default 100)' } },
+    success: { status: 200, description: 'the sessions, newest first', schema: adminSessionListSchema },
+    errors: { 400: ['VALIDATION_FAILED'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/sessions/{id}',
+    operationId: 'getSessionDetail',
+    summary: 'A session with its context, timers and outbox',
+    tag: 'admin: sessions',
+    security: 'admin',
+    pathParams: { id: sessionId },
+    success: { status: 200, description: 'the session', schema: adminSessionDetailSchema },
+    errors: { 404: ['SESSION_NOT_FOUND'], 503: ['BUSY'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/sessions/{id}/trace',
+    operationId: 'getSessionTrace',
+    summary: "A session's event log",
+    description: 'Every event, redacted of secrets, and the state it led to.',
+    tag: 'admin: sessions',
+    security: 'admin',
+    pathParams: { id: sessionId },
+    success: { status: 200, description: 'the event log', schema: sessionTraceSchema },
+    errors: { 404: ['SESSION_NOT_FOUND'] },
+  },
+];
+
+/** The routes the global and the scheme documents share (`documentRoutes` of policyRoutes.ts). */
+function policyDocumentOperations(scope: 'global' | 'scheme'): Operation[] {
+  const base = scope === 'global' ? '/v1/admin/policies/{sceneCode}' : '/v1/admin/schemes/{code}/policies/{sceneCode}';
+  const prefix = scope === 'global' ? 'GlobalPolicy' : 'SchemePolicy';
+  const what = scope === 'global' ? 'the global policy of a scene' : "a scheme's policy of a scene";
+  const pathParams: Record<string, Parameter> = scope === 'global' ? { sceneCode } : { code: schemeCode, sceneCode };
+  const notFound = scope === 'global' ? ['SCENE_NOT_FOUND'] : ['SCHEME_NOT_FOUND', 'SCENE_NOT_FOUND'];
+  const inherited = scope === 'scheme' ? ['POLICY_INHERITED'] : [];
+  const common = { tag: 'admin: policies', security: 'admin', pathParams } as const;
+  const saved = { status: 200, description: 'the document after the save', schema: savedPolicySchema, headers: etag } as const;
+  return [
+    {
+      ...common,
+      method: 'get',
+      path: base,
+      operationId: `get${prefix}`,
+      summary: `Read ${what}`,
+      success: { status: 200, description: 'the document and the policy in effect', schema: policyViewSchema, headers: etag },
+      errors: { 404: notFound },
+    },
+    {
+      ...common,
+      method: 'patch',
+      path: base,
+      operationId: `patch${prefix}`,
+      summary: `Change some settings of ${what}`,
+      description: 'Merged into the policy in effect (node settings key by key); the result must pass the schema and the static checks.',
+      headers: policySaveHeaders,
+      body: { schema: policyPatchSchema },
+      success: saved,
+      errors: { 400: ['VALIDATION_FAILED', 'POLICY_INVALID'], 404: notFound, 409: ['POLICY_VERSION_CONFLICT', ...inherited] },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: `${base}/restore-defaults`,
+      operationId: `restore${prefix}Defaults`,
+      summary: `Restore the defaults of ${what}, or of one node`,
+      headers: policySaveHeaders,
+      body: { schema: restoreDefaultsSchema, required: false },
+      success: saved,
+      errors: { 400: ['VALIDATION_FAILED', 'POLICY_INVALID'], 404: notFound, 409: ['POLICY_VERSION_CONFLICT', ...inherited] },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: `${base}/rollback`,
+      operationId: `rollback${prefix}`,
+      summary: `Roll ${what} back to an earlier version`,
+      description: 'Makes a new version with the content of the earlier one.',
+      headers: policySaveHeaders,
+      body: { schema: rollbackSchema },
+      success: saved,
+      errors: {
+        400: ['VALIDATION_FAILED', 'POLICY_INVALID'],
+        404: [...notFound, 'POLICY_VERSION_NOT_FOUND'],
+        409: ['POLICY_VERSION_CONFLICT', ...inherited],
+      },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: `${base}/versions`,
+      operationId: `list${prefix}Versions`,
+      summary: `The versions of ${what}, with author, time and diff`,
+      success: { status: 200, description: 'every version', schema: policyVersionListSchema },
+      errors: { 404: notFound },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: `${base}/versions/{number}`,
+      operationId: `get${prefix}Version`,
+      summary: `One version of ${what}, with its policy`,
+      pathParams: { ...pathParams, number: versionNumber },
+      success: { status: 200, description: 'the version', schema: policyVersionSchema },
+      errors: { 404: [...notFound, 'POLICY_VERSION_NOT_FOUND'] },
+    },
+  ];
+}
+
+const adminPolicies: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/policies',
+    operationId: 'listGlobalPolicies',
+    summary: 'The global policy of every scene',
+    tag: 'admin: policies',
+    security: 'admin',
+    success: { status: 200, description: 'a summary per scene', schema: globalPolicyListSchema },
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/policies/{sceneCode}',
+    operationId: 'putGlobalPolicy',
+    summary: 'Replace the global policy of a scene',
+    description: 'The whole policy; it must pass the schema and the static checks (400 POLICY_INVALID lists each finding).',
+    tag: 'admin: policies',
+    security: 'admin',
+    pathParams: { sceneCode },
+    headers: policySaveHeaders,
+    body: { schema: policySchema },
+    success: { status: 200, description: 'the document after the save', schema: savedPolicySchema, headers: etag },
+    errors: { 400: ['VALIDATION_FAILED', 'POLICY_INVALID'], 404: ['SCENE_NOT_FOUND'], 409: ['POLICY_VERSION_CONFLICT'] },
+  },
+  ...policyDocumentOperations('global'),
+  {
+    method: 'get',
+    path: '/v1/admin/policies/{sceneCode}/logging',
+    operationId: 'getSceneLogging',
+    summary: 'Whether sessions of a scene are logged',
+    tag: 'admin: policies',
+    security: 'admin',
+    pathParams: { sceneCode },
+    success: { status: 200, description: 'the logging switch', schema: policyLoggingSchema },
+    errors: { 404: ['SCENE_NOT_FOUND'] },
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/policies/{sceneCode}/logging',
+    operationId: 'putSceneLogging',
+    summary: 'Switch the logging of a scene on or off',
+    tag: 'admin: policies',
+    security: 'admin',
+    pathParams: { sceneCode },
+    headers: { [authorHeader]: policySaveHeaders[authorHeader]! },
+    body: { schema: loggingSchema },
+    success: { status: 200, description: 'the logging switch', schema: policyLoggingSchema },
+    errors: { 400: ['VALIDATION_FAILED'], 404: ['SCENE_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/schemes/{code}/policies',
+    operationId: 'listSchemePolicies',
+    summary: "A scheme's policy of every scene",
+    tag: 'admin: policies',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    success: { status: 200, description: 'a summary per scene', schema: schemePolicyListSchema },
+    errors: { 404: ['SCHEME_NOT_FOUND'] },
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/schemes/{code}/policies/{sceneCode}',
+    operationId: 'putSchemePolicy',
+    summary: "Inherit the global policy, or override it with the scheme's own",
+    description:
+      '`{inherit: true}` uses the global policy; `{inherit: false}` starts from a copy of it; `{inherit: false, policy}` saves the given policy (it must pass the schema and the static checks).',
+    tag: 'admin: policies',
+    security: 'admin',
+    pathParams: { code: schemeCode, sceneCode },
+    headers: policySaveHeaders,
+    body: { schema: inheritanceSchema },
+    success: { status: 200, description: 'the document after the save', schema: savedPolicySchema, headers: etag },
+    errors: { 400: ['VALIDATION_FAILED', 'POLICY_INVALID'], 404: ['SCHEME_NOT_FOUND', 'SCENE_NOT_FOUND'], 409: ['POLICY_VERSION_CONFLICT'] },
+  },
+  ...policyDocumentOperations('scheme'),
+];
+
+/**
+ * The query parameters of policyAsCodeRoutes.ts, described from its code: the route file keeps
+ * its query schemas to itself (`exportQuerySchema`, `importQuerySchema`), so these say the same.
+ */
+const configFormat = z.enum(['json', 'yaml']).default('json');
+const booleanFlag = z.enum(['true', 'false']).default('false');
+
+const adminConfig: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/config',
+    operationId: 'exportConfig',
+    summary: 'Export every scheme and policy as one document (policy as code)',
+    description:
+      'Deterministic, so it diffs cleanly in git: schemes sorted by code, policies by scene and scheme. No timestamps, versions or secrets (no access keys, webhook URLs or signing secrets).',
+    tag: 'admin: config',
+    security: 'admin',
+    query: { format: { schema: configFormat, description: '`json` (default) or `yaml`' } },
+    success: {
+      status: 200,
+      description: 'the document, as JSON or (`format=yaml`) YAML',
+      schema: configDocumentSchema,
+      alternatives: { 'application/yaml': 'the same document as YAML' },
+    },
+    errors: { 400: ['VALIDATION_FAILED'] },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/config',
+    operationId: 'importConfig',
+    summary: 'Import a document: make the store match it (policy as code)',
+    description:
+      'The document is the desired state of what it names; `prune=true` also removes or resets what it does not name. It is refused whole (400 CONFIG_INVALID, each problem at its path) before anything is written; `dryRun=true` only reports the changes. Policy versions it makes carry the author of `X-Numberflow-Author` (default `import`). The document may be up to 1 MB, as JSON or YAML.',
+    tag: 'admin: config',
+    security: 'admin',
+    query: {
+      dryRun: { schema: booleanFlag, description: '`true`: report the changes, write nothing' },
+      prune: { schema: booleanFlag, description: '`true`: also remove or reset what the document does not name' },
+    },
+    headers: { [authorHeader]: { schema: authorSchema, description: 'the author of the policy versions the import makes (default `import`)' } },
+    body: {
+      schema: configDocumentSchema,
+      alternatives: { 'application/yaml': 'the document as YAML (also `text/yaml`, `application/x-yaml`, `text/x-yaml`)' },
+    },
+    success: { status: 200, description: 'what changed (or would change, for a dry run)', schema: importResultSchema },
+    errors: {
+      400: ['VALIDATION_FAILED', 'CONFIG_INVALID', 'MALFORMED_YAML'],
+      409: ['CONFIG_CONFLICT'],
+      415: ['UNSUPPORTED_MEDIA_TYPE'],
+    },
+  },
+];
+
+const simulator: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/simulator/carrier-token',
+    operationId: 'simulateCarrierToken',
+    summary: 'A carrier token, as a carrier SDK on the phone would return it',
+    description:
+      'Only while the simulator adapters are active, never in production. Single use; China Mobile 2 min, Unicom 30 min, Telecom 10 min. `outcome` makes the exchange fail: `timeout` never answers, `error`, `invalid`, `mismatch`.',
+    tag: 'simulator',
+    security: 'none',
+    body: { schema: carrierTokenSchema },
+    success: { status: 201, description: 'the carrier token', schema: simulatorCarrierTokenSchema },
+    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/simulator/sms',
+    operationId: 'simulatorSmsMessages',
+    summary: 'The SMS messages the simulator delivered to a number',
+    description: 'Only while the simulator adapters are active, never in production.',
+    tag: 'simulator',
+    security: 'none',
+    query: { phoneNumber: { schema: smsQueryPhoneNumberSchema, required: true, description: 'a mainland China mobile number' } },
+    success: { status: 200, description: 'the messages', schema: simulatorSmsListSchema },
+    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'] },
+  },
+  {
+    method: 'post',
+    path: '/v1/simulator/uplink-sms',
+    operationId: 'simulateUplinkSms',
+    summary: 'An SMS the user sent (uplink SMS)',
+    description:
+      'Only while the simulator adapters are active, never in production. Like a carrier, the answer says the message arrived, not whether it proved anything.',
+    tag: 'simulator',
+    security: 'none',
+    body: { schema: simulatorUplinkSmsSchema },
+    success: { status: 202, description: 'the message arrived', schema: simulatorUplinkAcceptedSchema },
+    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'], 503: ['BUSY'] },
+  },
+];
+
+export const operations: readonly Operation[] = [
+  ...health,
+  ...reference,
+  ...fusionAuth,
+  ...plainVerification,
+  ...sessions,
+  ...adminSchemes,
+  ...adminAccessKeys,
+  ...adminSessions,
+  ...adminPolicies,
+  ...adminConfig,
+  ...simulator,
+];
+
+/** The order and text of the tags in the reference page. */
+export const tags: readonly { name: string; description: string }[] = [
+  { name: 'fusion-auth', description: 'The app backend (HTTP Basic with an access key `id:secret`): auth tokens for clients, verify tokens for numbers.' },
+  { name: 'sessions', description: 'The client (Bearer auth token): one run of a scene policy per session.' },
+  { name: 'plain-verification', description: "The vendor's plain Phone Number Verification and SMS Verification, as REST (HTTP Basic)." },
+  { name: 'admin: schemes', description: 'The operator (Bearer admin token): app registrations and their webhooks.' },
+  { name: 'admin: policies', description: 'The policy console: the global and the scheme policies, their versions and rollbacks.' },
+  { name: 'admin: config', description: 'Policy as code: every scheme and policy as one JSON or YAML document, exported and imported whole.' },
+  { name: 'admin: access keys', description: "The app backends' access keys." },
+  { name: 'admin: sessions', description: 'Sessions, their context and their traces.' },
+  { name: 'simulator', description: 'What a carrier SDK, an SMS handset and a user would do; only while the simulator adapters are active.' },
+  { name: 'health', description: 'Liveness, readiness and metrics.' },
+  { name: 'reference', description: 'This document and its reference page.' },
+];

@@ -1,0 +1,242 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiResponse } from '../support/apiClient.js';
+import { androidScheme } from '../support/fusionAuthFlow.js';
+import { useTestServer } from '../support/useTestServer.js';
+import { documentSchemas } from './documentSchemas.js';
+
+/**
+ * The document's response schemas against what the server really answers: each call below
+ * checks its body against the schema the document gives for that operation and status, and the
+ * last test checks that every documented operation was seen answering with its success status.
+ */
+const ctx = useTestServer({ store: 'memory' });
+let check: ReturnType<typeof documentSchemas>;
+let documented: string[] = [];
+const seen = new Set<string>();
+
+beforeAll(async () => {
+  const document = (await ctx.server.api.get('/openapi.json')).body;
+  check = documentSchemas(document);
+  documented = Object.entries(document.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => `${method.toUpperCase()} ${path} ${Object.keys(op.responses).find((s) => s.startsWith('2'))}`),
+  );
+});
+
+type Auth = 'accessKey' | 'admin' | 'none' | { bearer: string };
+interface Call {
+  params?: Record<string, string>;
+  query?: string;
+  body?: unknown;
+  rawBody?: string;
+  auth?: Auth;
+  headers?: Record<string, string>;
+}
+
+/** Calls `method template` and checks the answer against the document. */
+async function call(method: string, template: string, options: Call = {}, expectedStatus?: number): Promise<ApiResponse> {
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(options.params?.[name] ?? `missing-${name}`));
+  const response = await ctx.server.api.request(method, `${path}${options.query ?? ''}`, {
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    ...(options.rawBody !== undefined ? { rawBody: options.rawBody } : {}),
+    auth: options.auth ?? 'none',
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+  const what = `${method} ${path} → ${response.status} ${JSON.stringify(response.body)?.slice(0, 500)}`;
+  if (expectedStatus !== undefined) expect(response.status, what).toBe(expectedStatus);
+  expect(check.responseErrors(method, template, response.status, response.body, response.headers.get('content-type')), what).toEqual([]);
+  seen.add(`${method} ${template} ${response.status}`);
+  return response;
+}
+
+const admin = { auth: 'admin' } as const;
+const androidIdentity = { packageName: androidScheme.packageName!, packageSign: androidScheme.packageSign! };
+const tokenBody = { schemeCode: androidScheme.code, platform: 'Android', ...androidIdentity, durationSeconds: 900 };
+
+async function authToken(): Promise<string> {
+  return (await call('POST', '/v1/fusion-auth/token', { body: tokenBody, auth: 'accessKey' }, 200)).body.authToken;
+}
+
+describe('the answers of the server conform to the document', () => {
+  it('health, metrics and the reference', async () => {
+    await call('GET', '/healthz', {}, 200);
+    await call('GET', '/readyz', {}, 200);
+    await call('GET', '/metrics', {}, 200);
+    await call('GET', '/openapi.json', {}, 200);
+    await call('GET', '/docs', {}, 200);
+  });
+
+  it('app backend tokens and their errors', async () => {
+    await authToken();
+    await call('POST', '/v1/fusion-auth/token', { body: tokenBody }, 401);
+    await call('POST', '/v1/fusion-auth/token', { body: { ...tokenBody, durationSeconds: 899 }, auth: 'accessKey' }, 400);
+    await call('POST', '/v1/fusion-auth/token', { rawBody: '{"schemeCode":', auth: 'accessKey' }, 400);
+    await call('POST', '/v1/fusion-auth/token', { body: { ...tokenBody, packageSign: 'f'.repeat(32) }, auth: 'accessKey' }, 403);
+    await call('POST', '/v1/fusion-auth/token', { body: { ...tokenBody, schemeCode: 'FA999999999' }, auth: 'accessKey' }, 404);
+    await call('POST', '/v1/fusion-auth/token', { body: { ...tokenBody, packageName: 'x'.repeat(20_000) }, auth: 'accessKey' }, 413);
+  });
+
+  it('a one-click session: start, read, the carrier token, verified, the verify token once', async () => {
+    const token = await authToken();
+    const opened = await call('POST', '/v1/sessions', { body: { sceneCode: '100001', device: { cellularAvailable: true } }, auth: { bearer: token } }, 201);
+    const id = opened.body.id as string;
+    await call('GET', '/v1/sessions/{id}', { params: { id }, auth: { bearer: token } }, 200);
+    const carrier = await call('POST', '/v1/simulator/carrier-token', { body: { phoneNumber: '13800000001' } }, 201);
+    const verified = await call(
+      'POST',
+      '/v1/sessions/{id}/events',
+      { params: { id }, body: { type: 'NUMBER_AUTH_TOKEN', accessToken: carrier.body.accessToken }, auth: { bearer: token } },
+      200,
+    );
+    expect(verified.body.status).toBe('verified');
+    await call('POST', '/v1/sessions/{id}/events', { params: { id }, body: { type: 'CANCEL' }, auth: { bearer: token } }, 409);
+    await call('POST', '/v1/sessions/{id}/events', { params: { id }, body: { type: 'NOPE' }, auth: { bearer: token } }, 400);
+    await call('POST', '/v1/fusion-auth/verify', { body: { verifyToken: verified.body.verifyToken }, auth: 'accessKey' }, 200);
+    await call('POST', '/v1/fusion-auth/verify', { body: { verifyToken: verified.body.verifyToken }, auth: 'accessKey' }, 404);
+    await call('GET', '/v1/sessions/{id}', { params: { id: 'AAAAAAAAAAAAAAAAAAAAAA' }, auth: { bearer: token } }, 404);
+    await call('POST', '/v1/sessions', { body: { sceneCode: '100009' }, auth: { bearer: token } }, 400);
+    await call('POST', '/v1/sessions', { body: { sceneCode: '100001' }, auth: { bearer: 'nope' } }, 401);
+  });
+
+  it('an SMS session: enter the number, a code (with its timestamps), a refused early resend, the code, a failure reason', async () => {
+    const token = await authToken();
+    const id = (await call('POST', '/v1/sessions', { body: { sceneCode: '100004' }, auth: { bearer: token } }, 201)).body.id as string;
+    const asked = await call(
+      'POST',
+      '/v1/sessions/{id}/events',
+      { params: { id }, body: { type: 'PHONE_NUMBER', phoneNumber: '13800000002' }, auth: { bearer: token } },
+      200,
+    );
+    expect(asked.body.nextAction.type).toBe('smsCode');
+    await call('POST', '/v1/sessions/{id}/events', { params: { id }, body: { type: 'RESEND_SMS' }, auth: { bearer: token } }, 429);
+    const sms = await call('GET', '/v1/simulator/sms', { query: '?phoneNumber=13800000002' }, 200);
+    const code = /(\d{4,8})/.exec(sms.body.messages.at(-1).text)![1];
+    await call('POST', '/v1/sessions/{id}/events', { params: { id }, body: { type: 'SMS_CODE', code }, auth: { bearer: token } }, 200);
+
+    const other = (await call('POST', '/v1/sessions', { body: { sceneCode: '100004' }, auth: { bearer: token } }, 201)).body.id as string;
+    const cancelled = await call('POST', '/v1/sessions/{id}/events', { params: { id: other }, body: { type: 'CANCEL' }, auth: { bearer: token } }, 200);
+    expect(cancelled.body).toMatchObject({ status: 'failed', failureReason: 'cancelled' });
+    await call('POST', '/v1/simulator/uplink-sms', { body: { from: '13800000003', to: '1069000000', text: 'hello' } }, 202);
+    await call('GET', '/v1/simulator/sms', { query: '?phoneNumber=1' }, 400);
+  });
+
+  it("the vendor's plain number and SMS verification", async () => {
+    const sent = await call('POST', '/v1/sms-verification/send-code', { body: { phoneNumber: '13800000010', returnVerifyCode: true }, auth: 'accessKey' }, 200);
+    await call('POST', '/v1/sms-verification/send-code', { body: { phoneNumber: '13800000010' }, auth: 'accessKey' }, 429);
+    await call('POST', '/v1/sms-verification/check-code', { body: { phoneNumber: '13800000010', code: sent.body.verifyCode }, auth: 'accessKey' }, 200);
+    const again = await call(
+      'POST',
+      '/v1/sms-verification/check-code',
+      { body: { phoneNumber: '13800000010', code: sent.body.verifyCode }, auth: 'accessKey' },
+      200,
+    );
+    expect(again.body).toEqual({ verifyResult: 'UNKNOWN', reason: 'EXPIRED' });
+    const one = await call('POST', '/v1/simulator/carrier-token', { body: { phoneNumber: '13800000011' } }, 201);
+    await call('POST', '/v1/number-verification/get-mobile', { body: { accessToken: one.body.accessToken, outId: 'o-1' }, auth: 'accessKey' }, 200);
+    await call('POST', '/v1/number-verification/get-mobile', { body: { accessToken: one.body.accessToken }, auth: 'accessKey' }, 400);
+    const two = await call('POST', '/v1/simulator/carrier-token', { body: { phoneNumber: '13800000012' } }, 201);
+    await call(
+      'POST',
+      '/v1/number-verification/verify-mobile',
+      { body: { accessToken: two.body.accessToken, phoneNumber: '13800000012' }, auth: 'accessKey' },
+      200,
+    );
+    const failing = await call('POST', '/v1/simulator/carrier-token', { body: { phoneNumber: '13800000013', outcome: 'error' } }, 201);
+    await call('POST', '/v1/number-verification/get-mobile', { body: { accessToken: failing.body.accessToken }, auth: 'accessKey' }, 502);
+  });
+
+  it('operator: schemes, webhooks and access keys', async () => {
+    await call('GET', '/v1/admin/schemes', admin, 200);
+    await call('GET', '/v1/admin/schemes', {}, 401);
+    const created = await call('POST', '/v1/admin/schemes', { ...admin, body: { name: 'OpenAPI iOS', platform: 'iOS', bundleId: 'com.example.openapi' } }, 201);
+    const code = created.body.code as string;
+    await call('POST', '/v1/admin/schemes', { ...admin, body: { code, name: 'again', platform: 'iOS', bundleId: 'com.example.openapi' } }, 409);
+    await call('POST', '/v1/admin/schemes', { ...admin, body: { name: 'no bundle', platform: 'iOS' } }, 400);
+    await call('GET', '/v1/admin/schemes/{code}', { ...admin, params: { code } }, 200);
+    await call(
+      'PUT',
+      '/v1/admin/schemes/{code}',
+      { ...admin, params: { code }, body: { name: 'Renamed', platform: 'iOS', bundleId: 'com.example.openapi' } },
+      200,
+    );
+    await call('GET', '/v1/admin/schemes/{code}', { ...admin, params: { code: 'FA123456789' } }, 404);
+
+    await call('GET', '/v1/admin/schemes/{code}/webhook', { ...admin, params: { code } }, 404);
+    await call('PUT', '/v1/admin/schemes/{code}/webhook', { ...admin, params: { code }, body: { url: 'http://127.0.0.1:9/hook' } }, 200);
+    await call('GET', '/v1/admin/schemes/{code}/webhook', { ...admin, params: { code } }, 200);
+    await call('DELETE', '/v1/admin/schemes/{code}/webhook', { ...admin, params: { code } }, 204);
+    await call('DELETE', '/v1/admin/schemes/{code}', { ...admin, params: { code } }, 204);
+
+    await call('GET', '/v1/admin/access-keys', admin, 200);
+    const key = await call('POST', '/v1/admin/access-keys', { ...admin, body: { description: 'openapi test' } }, 201);
+    const id = key.body.id as string;
+    await call('POST', '/v1/admin/access-keys/{id}/disable', { ...admin, params: { id } }, 200);
+    await call('POST', '/v1/admin/access-keys/{id}/enable', { ...admin, params: { id } }, 200);
+    await call('DELETE', '/v1/admin/access-keys/{id}', { ...admin, params: { id } }, 204);
+    await call('DELETE', '/v1/admin/access-keys/{id}', { ...admin, params: { id } }, 404);
+  });
+
+  it('operator: sessions, their detail and trace', async () => {
+    const list = await call('GET', '/v1/admin/sessions', { ...admin, query: '?limit=5' }, 200);
+    const id = list.body.sessions[0].id as string;
+    await call('GET', '/v1/admin/sessions/{id}', { ...admin, params: { id } }, 200);
+    await call('GET', '/v1/admin/sessions/{id}/trace', { ...admin, params: { id } }, 200);
+    await call('GET', '/v1/admin/sessions', { ...admin, query: '?limit=0' }, 400);
+  });
+
+  it('operator: global policies', async () => {
+    const scene = { sceneCode: '100004' };
+    await call('GET', '/v1/admin/policies', admin, 200);
+    const read = await call('GET', '/v1/admin/policies/{sceneCode}', { ...admin, params: scene }, 200);
+    await call('PUT', '/v1/admin/policies/{sceneCode}', { ...admin, params: scene, body: { ...read.body.policy, sessionTtlSeconds: 500 } }, 200);
+    await call(
+      'PATCH',
+      '/v1/admin/policies/{sceneCode}',
+      { ...admin, params: scene, body: { sessionTtlSeconds: 400 }, headers: { 'x-numberflow-author': 'openapi' } },
+      200,
+    );
+    await call('PATCH', '/v1/admin/policies/{sceneCode}', { ...admin, params: scene, body: { sessionTtlSeconds: 1 } }, 400);
+    await call('PATCH', '/v1/admin/policies/{sceneCode}', { ...admin, params: scene, body: { sessionTtlSeconds: 300 }, headers: { 'if-match': '"1"' } }, 409);
+    await call('GET', '/v1/admin/policies/{sceneCode}/versions', { ...admin, params: scene }, 200);
+    await call('GET', '/v1/admin/policies/{sceneCode}/versions/{number}', { ...admin, params: { ...scene, number: '1' } }, 200);
+    await call('GET', '/v1/admin/policies/{sceneCode}/versions/{number}', { ...admin, params: { ...scene, number: '99' } }, 404);
+    await call('POST', '/v1/admin/policies/{sceneCode}/rollback', { ...admin, params: scene, body: { version: 1 } }, 200);
+    await call('POST', '/v1/admin/policies/{sceneCode}/restore-defaults', { ...admin, params: scene }, 200);
+    await call('GET', '/v1/admin/policies/{sceneCode}/logging', { ...admin, params: scene }, 200);
+    await call('PUT', '/v1/admin/policies/{sceneCode}/logging', { ...admin, params: scene, body: { enabled: true } }, 200);
+    await call('GET', '/v1/admin/policies/{sceneCode}', { ...admin, params: { sceneCode: '999999' } }, 404);
+  });
+
+  it('operator: scheme policies', async () => {
+    const params = { code: androidScheme.code, sceneCode: '100004' };
+    await call('GET', '/v1/admin/schemes/{code}/policies', { ...admin, params }, 200);
+    await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}', { ...admin, params }, 200);
+    await call('PATCH', '/v1/admin/schemes/{code}/policies/{sceneCode}', { ...admin, params, body: { sessionTtlSeconds: 400 } }, 409);
+    await call('PUT', '/v1/admin/schemes/{code}/policies/{sceneCode}', { ...admin, params, body: { inherit: false } }, 200);
+    await call('PATCH', '/v1/admin/schemes/{code}/policies/{sceneCode}', { ...admin, params, body: { sessionTtlSeconds: 400 } }, 200);
+    await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/versions', { ...admin, params }, 200);
+    await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/versions/{number}', { ...admin, params: { ...params, number: '1' } }, 200);
+    await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/rollback', { ...admin, params, body: { version: 1 } }, 200);
+    await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/restore-defaults', { ...admin, params, body: { node: 'smsCode' } }, 200);
+    await call('PUT', '/v1/admin/schemes/{code}/policies/{sceneCode}', { ...admin, params, body: { inherit: true } }, 200);
+    await call('GET', '/v1/admin/schemes/{code}/policies', { ...admin, params: { code: 'FA123456789' } }, 404);
+  });
+
+  it('operator: policy as code, export and import', async () => {
+    const exported = await call('GET', '/v1/admin/config', admin, 200);
+    expect(exported.body).toMatchObject({ apiVersion: 'numberflow/v1', kind: 'NumberflowConfig' });
+    const yaml = await call('GET', '/v1/admin/config', { ...admin, query: '?format=yaml' }, 200);
+    expect(yaml.headers.get('content-type')).toMatch(/^application\/yaml/);
+    await call('GET', '/v1/admin/config', { ...admin, query: '?format=xml' }, 400);
+    const schemesOnly = { apiVersion: 'numberflow/v1', kind: 'NumberflowConfig', schemes: exported.body.schemes };
+    await call('POST', '/v1/admin/config', { ...admin, query: '?dryRun=true', body: schemesOnly }, 200);
+    await call('POST', '/v1/admin/config', { ...admin, body: { ...schemesOnly, kind: 'Other' } }, 400);
+    await call('POST', '/v1/admin/config', { ...admin, rawBody: 'kind: [', headers: { 'content-type': 'application/yaml' } }, 400);
+    await call('POST', '/v1/admin/config', { ...admin, rawBody: 'hello', headers: { 'content-type': 'text/plain' } }, 415);
+    await call('GET', '/v1/admin/config', {}, 401);
+  });
+
+  it('every documented operation was seen answering with its documented success status', () => {
+    expect(documented.length).toBeGreaterThan(40);
+    expect(documented.filter((operation) => !seen.has(operation))).toEqual([]);
+  });
+});
