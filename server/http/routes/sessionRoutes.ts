@@ -7,6 +7,7 @@ import { authenticateClient } from '../authentication.js';
 import { clientEventSchema, isClientEventType } from '../clientEventSchema.js';
 import type { Services } from '../services.js';
 import { sessionView } from '../sessionView.js';
+import { logSessionOutcome } from '../../observability/sessionOutcomeLog.js';
 import { clientIp } from '../clientIp.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { parseInput } from '../validation.js';
@@ -95,7 +96,10 @@ export function sessionRoutes(services: Services): Router {
       if (record.schemeCode !== claims.schemeCode) throw sessionNotFound();
     });
     const view = sessionView(session);
-    if (view.status !== 'pending') services.metrics.sessionsFinished.inc({ scene: view.sceneCode, status: view.status });
+    if (view.status !== 'pending') {
+      services.metrics.sessionsFinished.inc({ scene: view.sceneCode, status: view.status });
+      await logSessionOutcome(services.logger, services.policies, session, view.status);
+    }
     res.json(view);
   });
 
