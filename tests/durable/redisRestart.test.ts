@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FusionAuthFlow, androidScheme } from '../support/fusionAuthFlow.js';
+import { until } from '../support/until.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
@@ -17,14 +18,6 @@ afterAll(async () => {
   await redis?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('Redis restarted under traffic', () => {
   it('answers 503 with a clear error during the outage, and sessions resume afterwards, uncorrupted', async () => {

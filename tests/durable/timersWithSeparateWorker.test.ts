@@ -8,17 +8,10 @@ import type { Storage } from '../../server/stores/storage.js';
 import { ApiClient } from '../support/apiClient.js';
 import { FusionAuthFlow, androidScheme } from '../support/fusionAuthFlow.js';
 import { startServerProcess, startWorkerProcess, type ServerProcess } from '../support/serverProcess.js';
-import { testCredentials } from '../support/testServer.js';
+import { processEnvironment } from '../support/testServer.js';
 
 const keyPrefix = `t-${randomUUID()}:`;
-const env = {
-  ADMIN_TOKEN: testCredentials.adminToken,
-  ACCESS_KEY_ID: testCredentials.accessKeyId,
-  ACCESS_KEY_SECRET: testCredentials.accessKeySecret,
-  NUMBERFLOW_SECRET: testCredentials.secret,
-  REDIS_URL: inject('redisUrl'),
-  REDIS_KEY_PREFIX: keyPrefix,
-};
+const env = processEnvironment(inject('redisUrl'), keyPrefix);
 
 let storage: Storage;
 let worker: ServerProcess;

@@ -7,17 +7,13 @@ import type { Storage } from '../../server/stores/storage.js';
 import { ApiClient } from '../support/apiClient.js';
 import { FusionAuthFlow, androidScheme } from '../support/fusionAuthFlow.js';
 import { startServerProcess, startWorkerProcess, type ServerProcess } from '../support/serverProcess.js';
-import { testCredentials } from '../support/testServer.js';
+import { processEnvironment } from '../support/testServer.js';
+import { until } from '../support/until.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhooks/webhookReceiver.js';
 
 const keyPrefix = `t-${randomUUID()}:`;
 const env = {
-  ADMIN_TOKEN: testCredentials.adminToken,
-  ACCESS_KEY_ID: testCredentials.accessKeyId,
-  ACCESS_KEY_SECRET: testCredentials.accessKeySecret,
-  NUMBERFLOW_SECRET: testCredentials.secret,
-  REDIS_URL: inject('redisUrl'),
-  REDIS_KEY_PREFIX: keyPrefix,
+  ...processEnvironment(inject('redisUrl'), keyPrefix),
   // A crashed worker's job is taken back within about two seconds.
   JOB_LOCK_MS: '1500',
   JOB_STALLED_INTERVAL_MS: '500',
@@ -44,14 +40,6 @@ async function startWorker(extra: Record<string, string> = {}): Promise<ServerPr
   const worker = await startWorkerProcess({ ...env, ...extra });
   workers.push(worker);
   return worker;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('a worker killed in the middle of a job', () => {

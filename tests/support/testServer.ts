@@ -15,6 +15,18 @@ export const testCredentials = {
   secret: 'test-server-secret-0123456789abcdef0123456789',
 };
 
+/** The environment of a server or worker process on the test run's Redis, with the test credentials. */
+export function processEnvironment(redisUrl: string, keyPrefix: string): Record<string, string> {
+  return {
+    ADMIN_TOKEN: testCredentials.adminToken,
+    ACCESS_KEY_ID: testCredentials.accessKeyId,
+    ACCESS_KEY_SECRET: testCredentials.accessKeySecret,
+    NUMBERFLOW_SECRET: testCredentials.secret,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: keyPrefix,
+  };
+}
+
 export interface TestServer {
   baseUrl: string;
   api: ApiClient;
