@@ -23,7 +23,8 @@ import { SessionJobs, sessionRetryPolicies } from './jobs/sessionJobs.js';
 import { RateLimits } from './limits/rateLimits.js';
 import { Metrics } from './observability/metrics.js';
 import { PolicyRepository } from './policies/policyRepository.js';
-import { SignalRiskAssessor } from './risk/signalRiskAssessor.js';
+import { PhoneListRepository } from './risk/phoneListRepository.js';
+import { PolicyRiskAssessor } from './risk/policyRiskAssessor.js';
 import { SchemeRepository } from './schemes/schemeRepository.js';
 import type { Scheme } from './schemes/schemeSchema.js';
 import { demoSchemes } from './setup/demoSchemes.js';
@@ -43,6 +44,7 @@ export interface Numberflow {
   /** What this process generated or seeded and should tell its operator once. */
   firstRun: {
     adminToken?: string;
+    uplinkWebhookSecret?: string;
     accessKey?: { id: string; secret: string };
     seededSchemes: Scheme[];
   };
@@ -75,6 +77,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
 
   const serverSecret = await configuredOrStoredSecret(kv, 'server', config.secret);
   const adminToken = await configuredOrStoredSecret(kv, 'admin-token', config.adminToken);
+  const uplinkWebhookSecret = await configuredOrStoredSecret(kv, 'uplink-webhook', config.uplinkWebhookSecret);
   const secretFor = (purpose: string) => `${purpose}\0${serverSecret.value}`;
 
   const policies = new PolicyRepository(kv, { clock, validate: checkPolicy });
@@ -83,10 +86,11 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const authTokens = new AuthTokens(serverSecret.value);
   const verifyTokens = new VerifyTokenStore(kv, config.verifyTokenTtlSeconds * 1000);
   const uplinkCodes = new UplinkCodes(kv);
+  const phoneLists = new PhoneListRepository(kv);
   const webhooks = new WebhookRepository(kv, serverSecret.value, clock);
   const notifyApp = createNotifyApp(new WebhookDelivery({ repository: webhooks, clock }));
   const metrics = new Metrics();
-  const limits = new RateLimits(storage, config.rateLimits);
+  const limits = new RateLimits(storage, config.rateLimits, { clock, metrics, logger });
 
   const carrier = new SimulatorCarrier({ store: kv, now: clock });
   const outbox = new SimulatorSmsOutbox({ store: kv, now: clock, latencyMs: config.simulatorSmsLatencyMs });
@@ -119,11 +123,12 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     runAction: createActionRunner({
       carrier,
       sms,
-      risk: new SignalRiskAssessor(),
+      risk: new PolicyRiskAssessor({ kv, schemes, phoneLists }),
       captcha,
       verifyTokens,
       uplinkCodes,
       notifyApp,
+      smsLimits: limits.sms,
       clock,
       carrierTimeoutMs: config.carrierTimeoutMs,
     }),
@@ -159,6 +164,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
 
   const firstRun: Numberflow['firstRun'] = { seededSchemes: [] };
   if (adminToken.generated) firstRun.adminToken = adminToken.value;
+  if (uplinkWebhookSecret.generated) firstRun.uplinkWebhookSecret = uplinkWebhookSecret.value;
   if (config.accessKey) {
     await accessKeys.create({ id: config.accessKey.id, secret: config.accessKey.secret, description: 'from ACCESS_KEY_ID' });
     if (!(await accessKeys.authenticate(config.accessKey.id, config.accessKey.secret))) {
@@ -188,7 +194,9 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     verifyTokens,
     uplinkCodes,
     webhooks,
+    phoneLists,
     adminToken: adminToken.value,
+    uplinkWebhookSecret: uplinkWebhookSecret.value,
     metrics,
     limits,
     adapters: { carrier, sms },

@@ -12,6 +12,7 @@ const environmentSchema = z.object({
   ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must have at least 24 characters').optional(),
   ACCESS_KEY_ID: z.string().min(8).optional(),
   ACCESS_KEY_SECRET: z.string().min(24, 'ACCESS_KEY_SECRET must have at least 24 characters').optional(),
+  UPLINK_WEBHOOK_SECRET: z.string().min(24, 'UPLINK_WEBHOOK_SECRET must have at least 24 characters').optional(),
   NUMBERFLOW_SECRET: z.string().min(32, 'NUMBERFLOW_SECRET must have at least 32 characters').optional(),
   CARRIER_ADAPTER: adapterName.default('simulator'),
   SMS_ADAPTER: adapterName.default('simulator'),
@@ -29,6 +30,19 @@ const environmentSchema = z.object({
   RATE_LIMIT_EVENTS_PER_IP: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_BACKEND_CALLS_PER_IP: z.coerce.number().int().min(1).default(1_200),
   RATE_LIMIT_CODE_CHECKS_PER_NUMBER: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_VERIFY_TOKEN_EXCHANGES_PER_KEY: z.coerce.number().int().min(1).default(600),
+  SMS_SENDS_PER_PREFIX_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  SMS_DAILY_BUDGET_PER_SCHEME: z.coerce.number().int().min(1).default(1_000),
+  SMS_COUNTRY_ALLOW_LIST: z
+    .string()
+    .default('CN')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean),
+    )
+    .refine((list) => list.length > 0 && list.every((c) => c === '*' || /^[A-Z]{2}$/.test(c)), 'a comma-separated list of ISO 3166 country codes, or *'),
   RUN_JOBS: z.enum(['true', 'false']).default('true'),
   SETTLE_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
@@ -53,6 +67,8 @@ export interface Config {
   adminToken?: string;
   accessKey?: { id: string; secret: string };
   secret?: string;
+  /** Signs inbound uplink-SMS webhooks from the SMS provider. */
+  uplinkWebhookSecret?: string;
   carrierAdapter: 'simulator' | 'alicloud';
   smsAdapter: 'simulator' | 'alicloud';
   carrierTimeoutMs: number;
@@ -94,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('ACCESS_KEY_ID and ACCESS_KEY_SECRET go together');
   }
   if (production) {
-    const missing = ['ADMIN_TOKEN', 'NUMBERFLOW_SECRET', 'REDIS_URL'].filter((name) => !e[name as keyof typeof e]);
+    const missing = ['ADMIN_TOKEN', 'NUMBERFLOW_SECRET', 'UPLINK_WEBHOOK_SECRET', 'REDIS_URL'].filter((name) => !e[name as keyof typeof e]);
     if (missing.length) throw new ConfigError(`NODE_ENV=production refuses generated secrets and the in-memory store: set ${missing.join(', ')}`);
     const simulators = (['CARRIER_ADAPTER', 'SMS_ADAPTER'] as const).filter((name) => e[name] === 'simulator');
     if (simulators.length) throw new ConfigError(`NODE_ENV=production refuses simulator adapters: set ${simulators.join(' and ')} to a real adapter`);
@@ -108,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
     ...(e.ACCESS_KEY_ID && e.ACCESS_KEY_SECRET ? { accessKey: { id: e.ACCESS_KEY_ID, secret: e.ACCESS_KEY_SECRET } } : {}),
     ...(e.NUMBERFLOW_SECRET ? { secret: e.NUMBERFLOW_SECRET } : {}),
+    ...(e.UPLINK_WEBHOOK_SECRET ? { uplinkWebhookSecret: e.UPLINK_WEBHOOK_SECRET } : {}),
     carrierAdapter: e.CARRIER_ADAPTER,
     smsAdapter: e.SMS_ADAPTER,
     carrierTimeoutMs: e.CARRIER_TIMEOUT_MS,
@@ -120,6 +137,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       eventsPerIpPerMinute: e.RATE_LIMIT_EVENTS_PER_IP,
       backendCallsPerIpPerMinute: e.RATE_LIMIT_BACKEND_CALLS_PER_IP,
       codeChecksPerNumberPerDay: e.RATE_LIMIT_CODE_CHECKS_PER_NUMBER,
+      verifyTokenExchangesPerKeyPerMinute: e.RATE_LIMIT_VERIFY_TOKEN_EXCHANGES_PER_KEY,
+      sms: {
+        sendsPerPrefixPerHour: e.SMS_SENDS_PER_PREFIX_PER_HOUR,
+        dailyBudgetPerScheme: e.SMS_DAILY_BUDGET_PER_SCHEME,
+        countryAllowList: e.SMS_COUNTRY_ALLOW_LIST,
+      },
     },
     runJobs: e.RUN_JOBS === 'true',
     settleTimeoutMs: e.SETTLE_TIMEOUT_MS ?? e.CARRIER_TIMEOUT_MS + 2_000,

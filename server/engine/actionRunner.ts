@@ -3,6 +3,7 @@ import { CarrierError, type CarrierGateway } from '../../adapters/carrier/carrie
 import { withCarrierDeadline } from '../../adapters/carrier/withCarrierDeadline.js';
 import type { SmsVerification } from '../../adapters/sms/smsVerification.js';
 import type { SessionContext, SessionEvent } from '../../machines/index.js';
+import type { SmsSendGuard } from '../limits/smsSendGuard.js';
 import type { RiskAssessor } from '../risk/riskAssessor.js';
 import type { PendingAction } from '../stores/sessionStore.js';
 import type { VerifyTokenStore } from '../tokens/verifyTokenStore.js';
@@ -18,6 +19,8 @@ export interface ActionRunnerDependencies {
   uplinkCodes: UplinkCodes;
   /** The `notifyApp` effect: a signed webhook to the scheme's backend. */
   notifyApp: ActionRunner;
+  /** Abuse limits on SMS sends (country, number prefix, daily budget per scheme); a refusal reads as the daily limit. */
+  smsLimits?: SmsSendGuard;
   clock: () => number;
   carrierTimeoutMs: number;
 }
@@ -28,15 +31,32 @@ type Params = Record<string, any>;
 /** How the shell carries out each named action of the statechart; each returns the event that reports the result. */
 export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner {
   const handlers: Record<string, (session: LoadedSession, params: Params, action: PendingAction) => Promise<ResultEvent>> = {
-    async assessEndpointRisk(_session, params) {
+    async assessEndpointRisk(session, params) {
+      // The rules and threshold of the policy the session started with, not of the policy in effect now.
+      const node = session.machine.policy.nodes.endpointRisk;
       return {
         type: 'ENDPOINT_RISK_RESULT',
-        ...(await deps.risk.assessEndpoint({ device: params.device, schemeCode: params.schemeCode, platform: params.platform })),
+        ...(await deps.risk.assessEndpoint({
+          device: params.device,
+          schemeCode: params.schemeCode,
+          platform: params.platform,
+          policy: { threshold: node.threshold, rules: node.rules },
+        })),
       };
     },
 
-    async assessPhoneRisk(_session, params) {
-      return { type: 'PHONE_RISK_RESULT', ...(await deps.risk.assessPhoneNumber({ phoneNumber: params.phoneNumber, schemeCode: params.schemeCode })) };
+    async assessPhoneRisk(session, params) {
+      const node = session.machine.policy.nodes.phoneRisk;
+      const context = session.snapshot.context as SessionContext;
+      return {
+        type: 'PHONE_RISK_RESULT',
+        ...(await deps.risk.assessPhoneNumber({
+          phoneNumber: params.phoneNumber,
+          schemeCode: params.schemeCode,
+          device: context.device,
+          policy: { threshold: node.threshold, rules: node.rules, sendIntervalSeconds: node.sendIntervalSeconds },
+        })),
+      };
     },
 
     async exchangeCarrierToken(_session, params, action) {
@@ -54,6 +74,15 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
     },
 
     async sendSmsCode(session, params, action) {
+      // A limit never answers the client with a 429 here (this runs in a job): it reads as the daily
+      // limit, so the session routes on as for any number that cannot get an SMS now.
+      const admission = deps.smsLimits
+        ? await deps.smsLimits.admit({ phoneNumber: params.phoneNumber, budgetKey: session.record.schemeCode, onceKey: `action:${action.id}` })
+        : undefined;
+      if (admission && !admission.admitted) {
+        deps.smsLimits?.logRefusal(admission.limit, params.phoneNumber, { sessionId: session.record.id, schemeCode: session.record.schemeCode });
+        return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT' };
+      }
       const result = await deps.sms.sendCode({
         scope: `session:${session.record.id}`,
         phoneNumber: params.phoneNumber,
@@ -65,9 +94,15 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
         maxWrongTries: params.maxWrongTries,
         outId: action.id,
       });
+      // Nothing went out: the points go back (a send that may have gone out keeps them).
+      if (!result.sent && (result.reason !== 'DELIVERY_FAILED' || result.permanent)) await admission?.release();
       if (result.sent) return { type: 'SMS_SENT', expiresAt: result.expiresAt, resendAvailableAt: result.resendAvailableAt };
       if (result.reason === 'TOO_SOON') return { type: 'SMS_NOT_SENT', reason: 'TOO_SOON', resendAvailableAt: result.resendAvailableAt };
-      if (result.reason === 'DAILY_LIMIT') return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT' };
+      if (result.reason === 'DAILY_LIMIT') {
+        deps.smsLimits?.recordLimited('smsPerNumberDaily');
+        deps.smsLimits?.logRefusal('smsPerNumberDaily', params.phoneNumber, { sessionId: session.record.id, schemeCode: session.record.schemeCode });
+        return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT' };
+      }
       // A number that cannot take SMS fails at once; anything else is tried again with backoff.
       if (result.permanent) return { type: 'SMS_FAILED', permanent: true, detail: result.detail };
       throw new Error(`SMS delivery failed: ${result.detail}`);
@@ -86,7 +121,7 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
     async issueVerifyToken(session, params) {
       const context = session.snapshot.context as SessionContext;
       const phoneScore = params.scoring
-        ? (await deps.risk.assessPhoneNumber({ phoneNumber: params.phoneNumber, schemeCode: context.schemeCode })).score
+        ? (await deps.risk.assessPhoneNumber({ phoneNumber: params.phoneNumber, schemeCode: context.schemeCode, device: context.device, record: false })).score
         : undefined;
       const { verifyToken, expiresAt } = await deps.verifyTokens.issue({
         sessionId: session.record.id,

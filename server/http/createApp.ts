@@ -4,7 +4,9 @@ import { docsRoutes } from './openapi/docsRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
 import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
+import { phoneListRoutes } from './routes/phoneListRoutes.js';
 import { policyRoutes } from './routes/policyRoutes.js';
+import { inboundSmsRoutes } from './routes/inboundSmsRoutes.js';
 import { policyAsCodeRoutes } from './routes/policyAsCodeRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
@@ -23,12 +25,14 @@ export function createApp(services: Services): Express {
   app.use(requestMetrics(services));
   // Configuration documents can be large: that route reads its own body (1 MB), before the 16 kB parser.
   app.use(policyAsCodeRoutes(services));
+  app.use(inboundSmsRoutes(services, services.uplinkWebhookSecret));
   app.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(healthRoutes(services));
   app.use(fusionAuthRoutes(services));
   app.use(plainVerificationRoutes(services));
   app.use(sessionRoutes(services));
   app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, adminToken: services.adminToken, production: services.config.production }));
+  app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes, adminToken: services.adminToken }));
   app.use(policyRoutes(services));
   app.use(adminRoutes(services));
   app.use(simulatorRoutes(services));

@@ -15,6 +15,7 @@ import type { Storage } from '../stores/storage.js';
 import type { AuthTokens } from '../tokens/authTokens.js';
 import type { VerifyTokenStore } from '../tokens/verifyTokenStore.js';
 import type { WebhookRepository } from '../webhooks/webhookRepository.js';
+import type { PhoneListRepository } from '../risk/phoneListRepository.js';
 
 /** What the HTTP layer is given by the composition root. */
 export interface Services {
@@ -30,7 +31,10 @@ export interface Services {
   verifyTokens: VerifyTokenStore;
   uplinkCodes: UplinkCodes;
   webhooks: WebhookRepository;
+  phoneLists: PhoneListRepository;
   adminToken: string;
+  /** Signs the SMS provider's inbound uplink-SMS webhooks. */
+  uplinkWebhookSecret: string;
   metrics: Metrics;
   limits: RateLimits;
   /** The outside world, as the configuration chose it. */

@@ -29,6 +29,18 @@ export class Metrics {
     labelNames: ['result'],
     registers: [this.registry],
   });
+  readonly rateLimited = new Counter({
+    name: 'numberflow_rate_limited_total',
+    help: 'Requests and SMS sends refused by an abuse limit, by limit',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
+  readonly smsBudgetExhausted = new Counter({
+    name: 'numberflow_sms_budget_exhausted_total',
+    help: 'Times a scheme spent its daily SMS budget (once per scheme and UTC day)',
+    labelNames: ['scheme'],
+    registers: [this.registry],
+  });
 
   readonly jobAttempts = new Counter({
     name: 'numberflow_job_attempts_total',

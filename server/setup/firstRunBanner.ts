@@ -7,9 +7,10 @@ export function firstRunBanner(baseUrl: string, config: Config, firstRun: Number
     `numberflow listening on ${baseUrl} (${config.redisUrl ? 'Redis' : 'in-memory store'}, ${config.production ? 'production' : 'development'} mode)`,
   ];
   if (firstRun.adminToken) lines.push(`  admin token (generated):  ${firstRun.adminToken}`);
+  if (firstRun.uplinkWebhookSecret) lines.push(`  uplink SMS webhook secret (generated): ${firstRun.uplinkWebhookSecret}`);
   if (firstRun.accessKey) lines.push(`  access key (generated):   ${firstRun.accessKey.id}:${firstRun.accessKey.secret}`);
   if (firstRun.adminToken || firstRun.accessKey)
-    lines.push('  These are shown once. Set ADMIN_TOKEN, ACCESS_KEY_ID/ACCESS_KEY_SECRET and NUMBERFLOW_SECRET to choose your own.');
+    lines.push('  These are shown once. Set ADMIN_TOKEN, ACCESS_KEY_ID/ACCESS_KEY_SECRET, NUMBERFLOW_SECRET and UPLINK_WEBHOOK_SECRET to choose your own.');
   if (firstRun.seededSchemes.length) {
     lines.push('  demo schemes:');
     for (const s of firstRun.seededSchemes) {

@@ -10,6 +10,7 @@ const configured = {
   ACCESS_KEY_ID: testCredentials.accessKeyId,
   ACCESS_KEY_SECRET: testCredentials.accessKeySecret,
   NUMBERFLOW_SECRET: testCredentials.secret,
+  UPLINK_WEBHOOK_SECRET: testCredentials.uplinkWebhookSecret,
 };
 
 describe('sessions survive the server process', () => {

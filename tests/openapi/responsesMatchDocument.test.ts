@@ -1,3 +1,5 @@
+import { testCredentials } from '../support/testServer.js';
+import { signWebhook } from '../../server/webhooks/webhookSignature.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse } from '../support/apiClient.js';
 import { androidScheme } from '../support/fusionAuthFlow.js';
@@ -116,6 +118,10 @@ describe('the answers of the server conform to the document', () => {
     const cancelled = await call('POST', '/v1/sessions/{id}/events', { params: { id: other }, body: { type: 'CANCEL' }, auth: { bearer: token } }, 200);
     expect(cancelled.body).toMatchObject({ status: 'failed', failureReason: 'cancelled' });
     await call('POST', '/v1/simulator/uplink-sms', { body: { from: '13800000003', to: '1069000000', text: 'hello' } }, 202);
+    const inbound = JSON.stringify({ from: '13800000003', to: '1069000000', text: 'hello' });
+    const signature = signWebhook(testCredentials.uplinkWebhookSecret, Math.floor(Date.now() / 1000), inbound);
+    await call('POST', '/v1/inbound/uplink-sms', { rawBody: inbound, headers: { 'content-type': 'application/json', 'numberflow-signature': signature } }, 202);
+    await call('POST', '/v1/inbound/uplink-sms', { rawBody: inbound, headers: { 'content-type': 'application/json' } }, 401);
     await call('GET', '/v1/simulator/sms', { query: '?phoneNumber=1' }, 400);
   });
 
@@ -164,6 +170,8 @@ describe('the answers of the server conform to the document', () => {
     await call('PUT', '/v1/admin/schemes/{code}/webhook', { ...admin, params: { code }, body: { url: 'http://127.0.0.1:9/hook' } }, 200);
     await call('GET', '/v1/admin/schemes/{code}/webhook', { ...admin, params: { code } }, 200);
     await call('DELETE', '/v1/admin/schemes/{code}/webhook', { ...admin, params: { code } }, 204);
+    await call('PUT', '/v1/admin/schemes/{code}/phone-lists', { ...admin, params: { code }, body: { deny: ['13812340000'], allow: ['170'] } }, 200);
+    await call('GET', '/v1/admin/schemes/{code}/phone-lists', { ...admin, params: { code } }, 200);
     await call('DELETE', '/v1/admin/schemes/{code}', { ...admin, params: { code } }, 204);
 
     await call('GET', '/v1/admin/access-keys', admin, 200);

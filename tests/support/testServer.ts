@@ -13,6 +13,7 @@ export const testCredentials = {
   accessKeyId: 'NFTESTKEY0001',
   accessKeySecret: 'test-access-key-secret-0123456789',
   secret: 'test-server-secret-0123456789abcdef0123456789',
+  uplinkWebhookSecret: 'test-uplink-webhook-secret-0123456789',
 };
 
 /** The environment of a server or worker process on the test run's Redis, with the test credentials. */
@@ -22,6 +23,7 @@ export function processEnvironment(redisUrl: string, keyPrefix: string): Record<
     ACCESS_KEY_ID: testCredentials.accessKeyId,
     ACCESS_KEY_SECRET: testCredentials.accessKeySecret,
     NUMBERFLOW_SECRET: testCredentials.secret,
+    UPLINK_WEBHOOK_SECRET: testCredentials.uplinkWebhookSecret,
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: keyPrefix,
   };
@@ -49,6 +51,7 @@ export async function startTestServer(
     ACCESS_KEY_ID: testCredentials.accessKeyId,
     ACCESS_KEY_SECRET: testCredentials.accessKeySecret,
     NUMBERFLOW_SECRET: testCredentials.secret,
+    UPLINK_WEBHOOK_SECRET: testCredentials.uplinkWebhookSecret,
     CARRIER_TIMEOUT_MS: '300',
     RATE_LIMIT_SESSION_STARTS_PER_IP: '100000',
     RATE_LIMIT_EVENTS_PER_IP: '100000',

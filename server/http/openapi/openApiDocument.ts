@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { phoneListsViewSchema } from '../routes/phoneListRoutes.js';
 import { policySchema } from '../../../machines/index.js';
 import { configDocumentSchema } from '../../policyAsCode/configDocument.js';
 import { schemeInputSchema } from '../../schemes/schemeSchema.js';
@@ -9,6 +10,7 @@ import { deviceSchema } from '../routes/sessionRoutes.js';
 import type { ErrorStatus, Operation, Parameter, Security } from './operationTypes.js';
 import { operations as allOperations, policyPatchSchema, tags } from './operations.js';
 import {
+  simulatorUplinkAcceptedSchema,
   accessKeySchema,
   errorResponseSchema,
   nextActionSchema,
@@ -44,6 +46,8 @@ const requestNames = new Map<z.ZodType, string>([
 const responseNames = new Map<z.ZodType, string>([
   [errorResponseSchema, 'Error'],
   [sessionViewSchema, 'SessionView'],
+  [simulatorUplinkAcceptedSchema, 'InboundSmsAccepted'],
+  [phoneListsViewSchema, 'PhoneLists'],
   [nextActionSchema, 'NextAction'],
   [schemeSchema, 'Scheme'],
   [accessKeySchema, 'AccessKey'],

@@ -16,6 +16,8 @@ import {
   versionNumberSchema,
 } from '../routes/policyRoutes.js';
 import { startSessionSchema } from '../routes/sessionRoutes.js';
+import { inboundSmsSchema } from '../routes/inboundSmsRoutes.js';
+import { phoneListsSchema, phoneListsViewSchema } from '../routes/phoneListRoutes.js';
 import { carrierTokenSchema, smsQueryPhoneNumberSchema, uplinkSmsSchema as simulatorUplinkSmsSchema } from '../routes/simulatorRoutes.js';
 import { webhookRegistrationSchema } from '../routes/webhookRoutes.js';
 import { sessionIdPattern } from '../sessionId.js';
@@ -374,6 +376,29 @@ const adminSchemes: Operation[] = [
     errors: { 404: ['SCHEME_NOT_FOUND', 'WEBHOOK_NOT_FOUND'] },
   },
   {
+    method: 'get',
+    path: '/v1/admin/schemes/{code}/phone-lists',
+    operationId: 'getSchemePhoneLists',
+    summary: "A scheme's deny and allow lists of numbers and prefixes (phone risk)",
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    success: { status: 200, description: 'the lists', schema: phoneListsViewSchema },
+    errors: { 404: ['SCHEME_NOT_FOUND'] },
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/schemes/{code}/phone-lists',
+    operationId: 'putSchemePhoneLists',
+    summary: "Replaces a scheme's deny and allow lists: a denied number is risky whatever its score, an allowed one scores 0",
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    body: { schema: phoneListsSchema },
+    success: { status: 200, description: 'the lists as stored', schema: phoneListsViewSchema },
+    errors: { 400: ['VALIDATION_FAILED'], 404: ['SCHEME_NOT_FOUND'] },
+  },
+  {
     method: 'delete',
     path: '/v1/admin/schemes/{code}/webhook',
     operationId: 'deleteSchemeWebhook',
@@ -722,6 +747,23 @@ const simulator: Operation[] = [
   },
 ];
 
+const inboundSms: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/inbound/uplink-sms',
+    operationId: 'receiveUplinkSms',
+    summary: 'An SMS a user sent to a receiving number (provider-neutral inbound webhook)',
+    description:
+      'An SMS provider, or an adapter in front of one, POSTs each inbound message, signed like numberflow\'s own webhooks: `Numberflow-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(UPLINK_WEBHOOK_SECRET, "<t>.<raw body>")>`, within 5 minutes. The answer never says whether the message proved anything.',
+    tag: 'simulator',
+    security: 'none',
+    headers: { 'Numberflow-Signature': { schema: z.string().max(4096), required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256>' } },
+    body: { schema: inboundSmsSchema },
+    success: { status: 202, description: 'the message arrived', schema: simulatorUplinkAcceptedSchema },
+    errors: { 400: ['MALFORMED_JSON', 'VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'], 401: ['SIGNATURE_INVALID'], 503: ['BUSY'] },
+  },
+];
+
 export const operations: readonly Operation[] = [
   ...health,
   ...reference,
@@ -734,6 +776,7 @@ export const operations: readonly Operation[] = [
   ...adminPolicies,
   ...adminConfig,
   ...simulator,
+  ...inboundSms,
 ];
 
 /** The order and text of the tags in the reference page. */

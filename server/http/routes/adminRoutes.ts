@@ -48,6 +48,7 @@ export function adminRoutes(services: Services): Router {
     const code = parseSchemeCode(req);
     if (!(await services.schemes.delete(code))) throw schemeNotFound(code);
     await services.webhooks.remove(code);
+    await services.phoneLists.delete(code);
     res.status(204).end();
   });
 

@@ -57,7 +57,8 @@ export function fusionAuthRoutes(services: Services): Router {
 
   router.post('/v1/fusion-auth/verify', async (req, res) => {
     await services.limits.consume('backendCallPerIp', clientIp(req));
-    await authenticateAccessKey(req, services.accessKeys);
+    const key = await authenticateAccessKey(req, services.accessKeys);
+    await services.limits.consume('verifyTokenExchangePerKey', key.id);
     const body = parseInput(verifyRequestSchema, req.body);
     const claim = await services.verifyTokens.redeem(body.verifyToken);
     services.metrics.verifyTokensRedeemed.inc({ result: claim ? 'PASS' : 'refused' });

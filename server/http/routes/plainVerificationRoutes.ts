@@ -80,6 +80,14 @@ export function plainVerificationRoutes(services: Services): Router {
   router.post('/v1/sms-verification/send-code', async (req, res) => {
     const body = parseInput(sendCodeSchema, req.body);
     const number = requirePhoneNumber(body.phoneNumber);
+    // The budget is per access key (already authenticated above): a client-chosen schemeName must not open a new budget.
+    const basic = req.headers.authorization?.split(' ', 2)[1] ?? '';
+    const accessKeyId = Buffer.from(basic, 'base64').toString('utf8').split(':', 1)[0] ?? '';
+    const admission = await services.limits.sms.admit({ phoneNumber: number, budgetKey: `plain:${accessKeyId}` });
+    if (!admission.admitted) {
+      // A country not allowed, a prefix limit and a spent budget answer alike.
+      throw new ApiError(429, 'SMS_LIMITED', 'no code can be sent to this number now', undefined, admission.retryAfterSeconds);
+    }
     const result = await sms.sendCode({
       scope: `plain:${body.schemeName}`,
       phoneNumber: number,
@@ -94,6 +102,7 @@ export function plainVerificationRoutes(services: Services): Router {
       returnCode: body.returnVerifyCode,
     });
     if (!result.sent) {
+      if (result.reason !== 'DELIVERY_FAILED' || result.permanent) await admission.release();
       if (result.reason === 'TOO_SOON') {
         const seconds = Math.max(1, Math.ceil((result.resendAvailableAt - services.clock()) / 1000));
         throw new ApiError(
@@ -104,7 +113,10 @@ export function plainVerificationRoutes(services: Services): Router {
           seconds,
         );
       }
-      if (result.reason === 'DAILY_LIMIT') throw new ApiError(429, 'SMS_DAILY_LIMIT', 'this number has had all the codes it may get today', undefined, 3600);
+      if (result.reason === 'DAILY_LIMIT') {
+        services.limits.sms.recordLimited('smsPerNumberDaily');
+        throw new ApiError(429, 'SMS_DAILY_LIMIT', 'this number has had all the codes it may get today', undefined, 3600);
+      }
       throw new ApiError(result.permanent ? 400 : 502, result.permanent ? 'SMS_UNDELIVERABLE' : 'SMS_DELIVERY_FAILED', 'the SMS could not be delivered');
     }
     res.json({

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { simulatedCarrierOutcomes } from '../../../adapters/carrier/simulatorCarrier.js';
 import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
+import { receiveUplinkSms } from '../../engine/receiveUplinkSms.js';
 import { ApiError } from '../apiError.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
@@ -54,10 +55,7 @@ export function simulatorRoutes(services: Services): Router {
 
   router.post('/v1/simulator/uplink-sms', async (req, res) => {
     const body = parseInput(uplinkSmsSchema, req.body);
-    const from = mainlandNumber(body.from, 'from');
-    const to = body.to.replace(/^\+/, '');
-    const sessionId = await services.uplinkCodes.sessionFor(to, body.text);
-    if (sessionId) await services.engine.deliver(sessionId, { type: 'UPLINK_SMS_RECEIVED', from, text: body.text });
+    await receiveUplinkSms(services, { from: mainlandNumber(body.from, 'from'), to: body.to, text: body.text });
     // Like a carrier, the answer says the message arrived, not whether it proved anything.
     res.status(202).json({ accepted: true });
   });

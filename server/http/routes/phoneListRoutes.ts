@@ -1,0 +1,71 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { PhoneListRepository } from '../../risk/phoneListRepository.js';
+import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
+import { ApiError } from '../apiError.js';
+import { authenticateAdmin } from '../authentication.js';
+import { parseInput } from '../validation.js';
+
+export interface PhoneListRoutesDeps {
+  phoneLists: PhoneListRepository;
+  schemes: { get(code: string): Promise<unknown | null> };
+  adminToken: string;
+}
+
+export const MAX_PHONE_LIST_ENTRIES = 10_000;
+
+/**
+ * One list entry: a normalized number (11 mainland digits `13812345678`, or E.164 `+85291234567`)
+ * or a prefix of one (`170`, `1381234`, `+852`). `+86` is taken off a mainland number or prefix.
+ */
+export const phoneListEntrySchema = z
+  .string()
+  .trim()
+  .regex(/^\+?\d{3,15}$/, 'a normalized number or a prefix of at least three digits, e.g. 13812345678 or 170')
+  .transform((entry) => (/^\+861\d{0,10}$/.test(entry) ? entry.slice(3) : entry))
+  .refine((entry) => entry.startsWith('+') || entry.length <= 11, 'a mainland number has 11 digits');
+
+/** The body of `PUT /v1/admin/schemes/{code}/phone-lists` and the answer of GET and PUT. */
+export const phoneListsSchema = z
+  .object({
+    deny: z.array(phoneListEntrySchema).max(MAX_PHONE_LIST_ENTRIES),
+    allow: z.array(phoneListEntrySchema).max(MAX_PHONE_LIST_ENTRIES),
+  })
+  .strict();
+
+/** What GET and PUT answer: the lists as stored (deduplicated and sorted). */
+export const phoneListsViewSchema = z.object({ schemeCode: schemeCodeSchema, deny: z.array(z.string()), allow: z.array(z.string()) });
+
+/**
+ * A scheme's deny and allow lists for phone risk (Bearer admin token):
+ * `GET|PUT /v1/admin/schemes/{code}/phone-lists`. A deny-listed number is always risky; an
+ * allow-listed one never is (deny wins if a number is on both).
+ */
+export function phoneListRoutes(deps: PhoneListRoutesDeps): Router {
+  const router = Router();
+  const path = '/v1/admin/schemes/:code/phone-lists';
+
+  router.get(path, async (req, res) => {
+    authenticateAdmin(req, deps.adminToken);
+    const code = await existingSchemeCode(deps, req);
+    res.json({ schemeCode: code, ...(await deps.phoneLists.get(code)) });
+  });
+
+  router.put(path, async (req, res) => {
+    authenticateAdmin(req, deps.adminToken);
+    const code = await existingSchemeCode(deps, req);
+    const body = parseInput(phoneListsSchema, req.body);
+    res.json({ schemeCode: code, ...(await deps.phoneLists.put(code, body)) });
+  });
+
+  return router;
+}
+
+async function existingSchemeCode(deps: PhoneListRoutesDeps, req: Request): Promise<string> {
+  const parsed = schemeCodeSchema.safeParse(req.params.code);
+  if (!parsed.success) throw schemeNotFound(String(req.params.code));
+  if (!(await deps.schemes.get(parsed.data))) throw schemeNotFound(parsed.data);
+  return parsed.data;
+}
+
+const schemeNotFound = (code: string) => new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${code} does not exist`);
