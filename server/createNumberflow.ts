@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { AltchaCaptcha } from '../adapters/captcha/altchaCaptcha.js';
 import { SimulatorCarrier } from '../adapters/carrier/simulatorCarrier.js';
+import { SimulatorRecycledNumbers } from '../adapters/carrier/simulatorRecycledNumbers.js';
 import { LocalSmsVerification } from '../adapters/sms/localSmsVerification.js';
 import type { SmsSender } from '../adapters/sms/smsSender.js';
 import { SimulatorSmsOutbox } from '../adapters/sms/simulatorSmsOutbox.js';
@@ -93,6 +94,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const limits = new RateLimits(storage, config.rateLimits, { clock, metrics, logger });
 
   const carrier = new SimulatorCarrier({ store: kv, now: clock });
+  const recycledNumbers = new SimulatorRecycledNumbers(kv);
   const outbox = new SimulatorSmsOutbox({ store: kv, now: clock, latencyMs: config.simulatorSmsLatencyMs });
   const sms = new LocalSmsVerification({
     store: kv,
@@ -123,7 +125,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     runAction: createActionRunner({
       carrier,
       sms,
-      risk: new PolicyRiskAssessor({ kv, schemes, phoneLists }),
+      risk: new PolicyRiskAssessor({ kv, schemes, phoneLists, recycledNumbers }),
       captcha,
       verifyTokens,
       uplinkCodes,
@@ -200,7 +202,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     metrics,
     limits,
     adapters: { carrier, sms },
-    simulator: { carrier, outbox },
+    simulator: { carrier, outbox, recycledNumbers },
   };
   return {
     app: createApp(services),

@@ -5,7 +5,14 @@ import { isLocked, parseSmsCodeState, rememberedSends, smsCodeStateTtlMs, unexpi
 import type { SmsCodeStateStore } from './smsCodeStateStore.js';
 import { codePlaceholder, defaultSmsCodeTemplate, renderSmsCodeText } from './smsCodeText.js';
 import { SmsDeliveryError, type SmsSender } from './smsSender.js';
-import { SmsCodeBusyError, type CheckCodeRequest, type CheckCodeResult, type SendCodeRequest, type SendCodeResult, type SmsVerification } from './smsVerification.js';
+import {
+  SmsCodeBusyError,
+  type CheckCodeRequest,
+  type CheckCodeResult,
+  type SendCodeRequest,
+  type SendCodeResult,
+  type SmsVerification,
+} from './smsVerification.js';
 
 export interface LocalSmsVerificationOptions {
   store: SmsCodeStateStore;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CarrierGateway } from '../../adapters/carrier/carrierGateway.js';
 import type { SmsVerification } from '../../adapters/sms/smsVerification.js';
+import type { SimulatorRecycledNumbers } from '../../adapters/carrier/simulatorRecycledNumbers.js';
 import type { SimulatorCarrier } from '../../adapters/carrier/simulatorCarrier.js';
 import type { SimulatorSmsOutbox } from '../../adapters/sms/simulatorSmsOutbox.js';
 import type { AccessKeyRepository } from '../accessKeys/accessKeyRepository.js';
@@ -40,5 +41,5 @@ export interface Services {
   /** The outside world, as the configuration chose it. */
   adapters: { carrier: CarrierGateway; sms: SmsVerification };
   /** Present only while the simulator adapters are active. */
-  simulator?: { carrier: SimulatorCarrier; outbox: SimulatorSmsOutbox };
+  simulator?: { carrier: SimulatorCarrier; outbox: SimulatorSmsOutbox; recycledNumbers: SimulatorRecycledNumbers };
 }

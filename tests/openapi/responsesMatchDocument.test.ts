@@ -118,6 +118,9 @@ describe('the answers of the server conform to the document', () => {
     const cancelled = await call('POST', '/v1/sessions/{id}/events', { params: { id: other }, body: { type: 'CANCEL' }, auth: { bearer: token } }, 200);
     expect(cancelled.body).toMatchObject({ status: 'failed', failureReason: 'cancelled' });
     await call('POST', '/v1/simulator/uplink-sms', { body: { from: '13800000003', to: '1069000000', text: 'hello' } }, 202);
+    await call('PUT', '/v1/simulator/recycled-numbers/{phoneNumber}', { params: { phoneNumber: '13800000004' } }, 200);
+    await call('DELETE', '/v1/simulator/recycled-numbers/{phoneNumber}', { params: { phoneNumber: '13800000004' } }, 200);
+    await call('PUT', '/v1/simulator/recycled-numbers/{phoneNumber}', { params: { phoneNumber: '12' } }, 400);
     const inbound = JSON.stringify({ from: '13800000003', to: '1069000000', text: 'hello' });
     const signature = signWebhook(testCredentials.uplinkWebhookSecret, Math.floor(Date.now() / 1000), inbound);
     await call('POST', '/v1/inbound/uplink-sms', { rawBody: inbound, headers: { 'content-type': 'application/json', 'numberflow-signature': signature } }, 202);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { phoneListsViewSchema } from '../routes/phoneListRoutes.js';
+import { recycledNumberSchema } from '../routes/simulatorRoutes.js';
 import { policySchema } from '../../../machines/index.js';
 import { configDocumentSchema } from '../../policyAsCode/configDocument.js';
 import { schemeInputSchema } from '../../schemes/schemeSchema.js';
@@ -48,6 +49,7 @@ const responseNames = new Map<z.ZodType, string>([
   [sessionViewSchema, 'SessionView'],
   [simulatorUplinkAcceptedSchema, 'InboundSmsAccepted'],
   [phoneListsViewSchema, 'PhoneLists'],
+  [recycledNumberSchema, 'RecycledNumber'],
   [nextActionSchema, 'NextAction'],
   [schemeSchema, 'Scheme'],
   [accessKeySchema, 'AccessKey'],

@@ -18,6 +18,7 @@ import {
 import { startSessionSchema } from '../routes/sessionRoutes.js';
 import { inboundSmsSchema } from '../routes/inboundSmsRoutes.js';
 import { phoneListsSchema, phoneListsViewSchema } from '../routes/phoneListRoutes.js';
+import { recycledNumberSchema } from '../routes/simulatorRoutes.js';
 import { carrierTokenSchema, smsQueryPhoneNumberSchema, uplinkSmsSchema as simulatorUplinkSmsSchema } from '../routes/simulatorRoutes.js';
 import { webhookRegistrationSchema } from '../routes/webhookRoutes.js';
 import { sessionIdPattern } from '../sessionId.js';
@@ -747,6 +748,20 @@ const simulator: Operation[] = [
   },
 ];
 
+const recycledNumberParams = { phoneNumber: { schema: z.string().min(3).max(32), description: 'a mainland China mobile number' } };
+const recycled: Operation[] = (['put', 'delete'] as const).map((method) => ({
+  method,
+  path: '/v1/simulator/recycled-numbers/{phoneNumber}',
+  operationId: method === 'put' ? 'markRecycledNumber' : 'unmarkRecycledNumber',
+  summary: method === 'put' ? 'Marks a number as recycled by its carrier (phone risk scores it)' : 'Unmarks a recycled number',
+  description: 'Only while the simulator adapters are active, never in production.',
+  tag: 'simulator',
+  security: 'none' as const,
+  pathParams: recycledNumberParams,
+  success: { status: 200 as const, description: 'the mark', schema: recycledNumberSchema },
+  errors: { 400: ['INVALID_PHONE_NUMBER'] },
+}));
+
 const inboundSms: Operation[] = [
   {
     method: 'post',
@@ -776,6 +791,7 @@ export const operations: readonly Operation[] = [
   ...adminPolicies,
   ...adminConfig,
   ...simulator,
+  ...recycled,
   ...inboundSms,
 ];
 

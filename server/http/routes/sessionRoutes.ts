@@ -52,7 +52,8 @@ export function sessionRoutes(services: Services): Router {
       );
     }
     if (!(await services.schemes.get(claims.schemeCode))) throw new ApiError(403, 'SCHEME_NOT_FOUND', 'the scheme of this auth token no longer exists');
-    const device = { ...body.device, ip: body.device.ip ?? req.ip ?? '', userAgent: body.device.userAgent ?? req.get('user-agent') ?? '' };
+    // The address is the one the server sees: a client could claim any IP and dodge per-IP risk rules.
+    const device = { ...body.device, ip: clientIp(req), userAgent: body.device.userAgent ?? req.get('user-agent') ?? '' };
     const session = await services.engine.start({
       schemeCode: claims.schemeCode,
       sceneCode: body.sceneCode,

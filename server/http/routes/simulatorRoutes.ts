@@ -15,6 +15,8 @@ export const carrierTokenSchema = z
   })
   .strict();
 
+export const recycledNumberSchema = z.object({ phoneNumber: z.string(), recycled: z.boolean() });
+
 export const uplinkSmsSchema = z.object({ from: z.string().min(3).max(32), to: z.string().min(3).max(32), text: z.string().min(1).max(1024) }).strict();
 
 /** `GET /v1/simulator/sms?phoneNumber=…`: the number whose messages to show. */
@@ -58,6 +60,19 @@ export function simulatorRoutes(services: Services): Router {
     await receiveUplinkSms(services, { from: mainlandNumber(body.from, 'from'), to: body.to, text: body.text });
     // Like a carrier, the answer says the message arrived, not whether it proved anything.
     res.status(202).json({ accepted: true });
+  });
+
+  // A carrier's list of recycled numbers (cancelled and given to a new owner): phone risk scores them.
+  router.put('/v1/simulator/recycled-numbers/:phoneNumber', async (req, res) => {
+    const phoneNumber = mainlandNumber(String(req.params.phoneNumber), 'phoneNumber');
+    await simulator.recycledNumbers.mark(phoneNumber);
+    res.json({ phoneNumber, recycled: true });
+  });
+
+  router.delete('/v1/simulator/recycled-numbers/:phoneNumber', async (req, res) => {
+    const phoneNumber = mainlandNumber(String(req.params.phoneNumber), 'phoneNumber');
+    await simulator.recycledNumbers.unmark(phoneNumber);
+    res.json({ phoneNumber, recycled: false });
   });
 
   return router;
