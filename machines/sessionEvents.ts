@@ -63,7 +63,7 @@ export type ResultEvent =
   | ({ type: 'CARRIER_RESULT'; outcome: CarrierOutcome; phoneNumber?: string; verifyResult?: 'PASS' | 'REJECT' | 'UNKNOWN'; providerCode?: string } & Stamped)
   | ({ type: 'SMS_SENT'; expiresAt: number; resendAvailableAt: number } & Stamped)
   /** The code engine refused to send now: too soon after the last code, or the number's daily cap. */
-  | ({ type: 'SMS_NOT_SENT'; reason: 'TOO_SOON' | 'DAILY_LIMIT'; resendAvailableAt?: number } & Stamped)
+  | ({ type: 'SMS_NOT_SENT'; reason: 'TOO_SOON' | 'DAILY_LIMIT'; resendAvailableAt?: number; /** Which limit, for the trace. */ limit?: string } & Stamped)
   /** The SMS could not be delivered: at once for a permanent failure, else after the last retry. */
   | ({ type: 'SMS_FAILED'; permanent: boolean; detail: string } & Stamped)
   | ({ type: 'UPLINK_SMS_READY'; code: string; receivingNumber: string; expiresAt: number } & Stamped)

@@ -81,7 +81,7 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
         : undefined;
       if (admission && !admission.admitted) {
         deps.smsLimits?.logRefusal(admission.limit, params.phoneNumber, { sessionId: session.record.id, schemeCode: session.record.schemeCode });
-        return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT' };
+        return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT', limit: admission.limit };
       }
       const result = await deps.sms.sendCode({
         scope: `session:${session.record.id}`,
@@ -101,7 +101,7 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
       if (result.reason === 'DAILY_LIMIT') {
         deps.smsLimits?.recordLimited('smsPerNumberDaily');
         deps.smsLimits?.logRefusal('smsPerNumberDaily', params.phoneNumber, { sessionId: session.record.id, schemeCode: session.record.schemeCode });
-        return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT' };
+        return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT', limit: 'smsPerNumberDaily' };
       }
       // A number that cannot take SMS fails at once; anything else is tried again with backoff.
       if (result.permanent) return { type: 'SMS_FAILED', permanent: true, detail: result.detail };

@@ -30,6 +30,14 @@ describe('an SMS-pumping run', () => {
     expect(refusals).toHaveLength(90);
     expect(refusals[0]).toMatchObject({ phoneNumber: '138****8010', schemeCode: androidScheme.code });
     expect(JSON.stringify(log.lines)).not.toContain('13800138010');
+
+    // The operator's trace says which limit stopped the SMS; the client's view does not.
+    const limited = answers[10]!.body;
+    expect(JSON.stringify(limited)).not.toMatch(/smsPrefix|limit/i);
+    const trace = await ctx.server.api.get(`/v1/admin/sessions/${limited.id}/trace`, 'admin');
+    expect(trace.body.entries.map((e: { payload: Record<string, unknown> }) => e.payload)).toContainEqual(
+      expect.objectContaining({ type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT', limit: 'smsPrefix' }),
+    );
   });
 
   it('over many prefixes stops at the daily budget of the scheme, with a metric and one warning', async () => {
