@@ -61,7 +61,12 @@ export type ResultEvent =
   | ({ type: 'ENDPOINT_RISK_RESULT' } & RiskAssessment & Stamped)
   | ({ type: 'PHONE_RISK_RESULT' } & RiskAssessment & Stamped)
   | ({ type: 'CARRIER_RESULT'; outcome: CarrierOutcome; phoneNumber?: string; verifyResult?: 'PASS' | 'REJECT' | 'UNKNOWN'; providerCode?: string } & Stamped)
-  | ({ type: 'SMS_SENT'; expiresAt: number; resendAvailableAt: number } & Stamped)
+  | ({
+      type: 'SMS_SENT';
+      expiresAt: number;
+      resendAvailableAt: number;
+      /** For the trace: why no SMS actually left (deny list, a limit). */ suppressed?: string;
+    } & Stamped)
   /** The code engine refused to send now: too soon after the last code, or the number's daily cap. */
   | ({ type: 'SMS_NOT_SENT'; reason: 'TOO_SOON' | 'DAILY_LIMIT'; resendAvailableAt?: number; /** Which limit, for the trace. */ limit?: string } & Stamped)
   /** The SMS could not be delivered: at once for a permanent failure, else after the last retry. */

@@ -131,6 +131,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
       uplinkCodes,
       notifyApp,
       smsLimits: limits.sms,
+      phoneLists,
       clock,
       carrierTimeoutMs: config.carrierTimeoutMs,
     }),

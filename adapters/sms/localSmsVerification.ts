@@ -89,7 +89,8 @@ export class LocalSmsVerification implements SmsVerification {
         send = claim.recorded;
       } else {
         send = claim.send;
-        if ((await this.store.increment(this.dailyCounterKey(request.phoneNumber, send.sentAt), 1, dayMs)) > this.dailyCapPerNumber) {
+        const delivered = request.deliver !== false;
+        if (delivered && (await this.store.increment(this.dailyCounterKey(request.phoneNumber, send.sentAt), 1, dayMs)) > this.dailyCapPerNumber) {
           if ((await this.releaseClaim(stateKey, outId, send)) === 'delivered') return this.resultOf(send, request);
           return { sent: false, reason: 'DAILY_LIMIT' };
         }
@@ -105,7 +106,13 @@ export class LocalSmsVerification implements SmsVerification {
     const template = request.template ?? defaultSmsCodeTemplate(request.validitySeconds);
     const idempotencyKey = outId === undefined ? undefined : smsIdempotencyKey(request.scope, request.phoneNumber, outId);
     try {
-      await this.sender.send({ to: request.phoneNumber, text: renderSmsCodeText(template, code), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+      if (request.deliver !== false) {
+        await this.sender.send({
+          to: request.phoneNumber,
+          text: renderSmsCodeText(template, code),
+          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        });
+      }
     } catch (error) {
       // With an outId, an error that is not an SmsDeliveryError leaves open whether the message went
       // out (or the process is going down), so the claim stays: the retry sends the same code again.

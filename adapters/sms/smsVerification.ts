@@ -28,6 +28,11 @@ export interface SendCodeRequest {
   outId?: string;
   /** Returns the code in the result (vendor ReturnVerifyCode), for the plain SMS API in development only. */
   returnCode?: boolean;
+  /**
+   * False: everything but the delivery (a code is kept, checks answer as usual, the send counts
+   * against no cap). For numbers the service must not text but must not reveal it either.
+   */
+  deliver?: boolean;
 }
 
 export type SendCodeResult =

@@ -21,6 +21,8 @@ export interface ActionRunnerDependencies {
   notifyApp: ActionRunner;
   /** Abuse limits on SMS sends (country, number prefix, daily budget per scheme); a refusal reads as the daily limit. */
   smsLimits?: SmsSendGuard;
+  /** The scheme's deny list: a denied number gets no SMS, and no client can tell. */
+  phoneLists?: { match(schemeCode: string, phoneNumber: string): Promise<{ deny?: string; allow?: string }> };
   clock: () => number;
   carrierTimeoutMs: number;
 }
@@ -48,6 +50,16 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
     async assessPhoneRisk(session, params) {
       const node = session.machine.policy.nodes.phoneRisk;
       const context = session.snapshot.context as SessionContext;
+      // A number the user typed that is on the deny list routes like any other; its SMS is suppressed
+      // instead, so nobody can learn the list by trying numbers. A number a carrier proved stays risky.
+      if (!context.provedByCarrier && (await deps.phoneLists?.match(params.schemeCode, params.phoneNumber))?.deny) {
+        return {
+          type: 'PHONE_RISK_RESULT',
+          score: 0,
+          ruleHit: false,
+          reasons: ["number on the scheme's deny list: its SMS will be suppressed, the client is not told"],
+        };
+      }
       return {
         type: 'PHONE_RISK_RESULT',
         ...(await deps.risk.assessPhoneNumber({
@@ -74,35 +86,45 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
     },
 
     async sendSmsCode(session, params, action) {
-      // A limit never answers the client with a 429 here (this runs in a job): it reads as the daily
-      // limit, so the session routes on as for any number that cannot get an SMS now.
-      const admission = deps.smsLimits
-        ? await deps.smsLimits.admit({ phoneNumber: params.phoneNumber, budgetKey: session.record.schemeCode, onceKey: `action:${action.id}` })
-        : undefined;
+      // A denied or limited number is answered exactly like any other (a code is kept, checks answer as
+      // usual) but no SMS leaves: pumpers and probers learn nothing; the trace says why.
+      let suppressed: string | undefined;
+      if ((await deps.phoneLists?.match(session.record.schemeCode, params.phoneNumber))?.deny) suppressed = 'denyList';
+      const admission =
+        deps.smsLimits && !suppressed
+          ? await deps.smsLimits.admit({ phoneNumber: params.phoneNumber, budgetKey: session.record.schemeCode, onceKey: `action:${action.id}` })
+          : undefined;
       if (admission && !admission.admitted) {
         deps.smsLimits?.logRefusal(admission.limit, params.phoneNumber, { sessionId: session.record.id, schemeCode: session.record.schemeCode });
-        return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT', limit: admission.limit };
+        suppressed = admission.limit;
       }
-      const result = await deps.sms.sendCode({
-        scope: `session:${session.record.id}`,
-        phoneNumber: params.phoneNumber,
-        codeLength: params.codeLength,
-        codeType: params.codeType,
-        validitySeconds: params.validitySeconds,
-        resendIntervalSeconds: params.resendIntervalSeconds,
-        duplicatePolicy: 'replace',
-        maxWrongTries: params.maxWrongTries,
-        outId: action.id,
-      });
-      // Nothing went out: the points go back (a send that may have gone out keeps them).
-      if (!result.sent && (result.reason !== 'DELIVERY_FAILED' || result.permanent)) await admission?.release();
-      if (result.sent) return { type: 'SMS_SENT', expiresAt: result.expiresAt, resendAvailableAt: result.resendAvailableAt };
-      if (result.reason === 'TOO_SOON') return { type: 'SMS_NOT_SENT', reason: 'TOO_SOON', resendAvailableAt: result.resendAvailableAt };
-      if (result.reason === 'DAILY_LIMIT') {
+      const send = (deliver: boolean) =>
+        deps.sms.sendCode({
+          scope: `session:${session.record.id}`,
+          phoneNumber: params.phoneNumber,
+          codeLength: params.codeLength,
+          codeType: params.codeType,
+          validitySeconds: params.validitySeconds,
+          resendIntervalSeconds: params.resendIntervalSeconds,
+          duplicatePolicy: 'replace',
+          maxWrongTries: params.maxWrongTries,
+          outId: action.id,
+          deliver,
+        });
+      let result = await send(!suppressed);
+      if (!suppressed && !result.sent && result.reason === 'DAILY_LIMIT') {
         deps.smsLimits?.recordLimited('smsPerNumberDaily');
         deps.smsLimits?.logRefusal('smsPerNumberDaily', params.phoneNumber, { sessionId: session.record.id, schemeCode: session.record.schemeCode });
-        return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT', limit: 'smsPerNumberDaily' };
+        suppressed = 'smsPerNumberDaily';
+        result = await send(false);
       }
+      // Nothing went out: the points go back (a send that may have gone out keeps them).
+      const nothingWentOut = suppressed !== undefined || (!result.sent && (result.reason !== 'DELIVERY_FAILED' || result.permanent));
+      if (nothingWentOut && admission?.admitted) await admission.release();
+      if (result.sent)
+        return { type: 'SMS_SENT', expiresAt: result.expiresAt, resendAvailableAt: result.resendAvailableAt, ...(suppressed ? { suppressed } : {}) };
+      if (result.reason === 'TOO_SOON') return { type: 'SMS_NOT_SENT', reason: 'TOO_SOON', resendAvailableAt: result.resendAvailableAt };
+      if (result.reason === 'DAILY_LIMIT') return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT', limit: 'smsPerNumberDaily' };
       // A number that cannot take SMS fails at once; anything else is tried again with backoff.
       if (result.permanent) return { type: 'SMS_FAILED', permanent: true, detail: result.detail };
       throw new Error(`SMS delivery failed: ${result.detail}`);

@@ -110,10 +110,18 @@ describe("phone risk and the scheme's phone lists", () => {
     expect((await ctx.server.api.get(path, 'none')).status).toBe(401);
   });
 
-  it('a deny-listed number goes to uplink SMS, with the reason in the trace', async () => {
-    const view = await enterNumber('13812340000');
-    expect(view.nextAction.type).toBe('uplinkSms');
-    expect(await reasons(view.id, 'PHONE_RISK_RESULT')).toEqual(["number on the scheme's deny list (138****0000)", 'score 100 > threshold 40']);
+  it('a deny-listed number is answered like any other, but gets no SMS; the trace says why', async () => {
+    const denied = await enterNumber('13812340000');
+    const clean = await enterNumber('13812340001');
+    expect(denied.nextAction.type).toBe('smsCode');
+    expect(Object.keys(denied.nextAction).sort()).toEqual(Object.keys(clean.nextAction).sort());
+    expect(await ctx.flow.smsMessages('13812340000')).toEqual([]);
+    expect(await ctx.flow.smsMessages('13812340001')).toHaveLength(1);
+    expect(await reasons(denied.id, 'PHONE_RISK_RESULT')).toEqual(["number on the scheme's deny list: its SMS will be suppressed, the client is not told"]);
+    const trace = await ctx.server.api.get(`/v1/admin/sessions/${denied.id}/trace`, 'admin');
+    expect(trace.body.entries.map((e: { payload: Record<string, unknown> }) => e.payload)).toContainEqual(
+      expect.objectContaining({ type: 'SMS_SENT', suppressed: 'denyList' }),
+    );
   });
 
   it('an allow-listed virtual-range number goes on to the SMS code; another virtual number does not', async () => {
