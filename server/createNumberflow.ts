@@ -2,10 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { AltchaCaptcha } from '../adapters/captcha/altchaCaptcha.js';
+import { AlicloudCarrierGateway } from '../adapters/alicloud/alicloudCarrierGateway.js';
+import { AlicloudSmsVerification } from '../adapters/alicloud/alicloudSmsVerification.js';
+import { createDypnsClient } from '../adapters/alicloud/dypnsClient.js';
+import type { CarrierGateway } from '../adapters/carrier/carrierGateway.js';
 import { SimulatorCarrier } from '../adapters/carrier/simulatorCarrier.js';
 import { SimulatorRecycledNumbers } from '../adapters/carrier/simulatorRecycledNumbers.js';
 import { LocalSmsVerification } from '../adapters/sms/localSmsVerification.js';
 import type { SmsSender } from '../adapters/sms/smsSender.js';
+import type { SmsVerification } from '../adapters/sms/smsVerification.js';
 import { SimulatorSmsOutbox } from '../adapters/sms/simulatorSmsOutbox.js';
 import { checkPolicy } from '../machines/policy/policyChecks.js';
 import { AccessKeyRepository } from './accessKeys/accessKeyRepository.js';
@@ -66,9 +71,6 @@ export interface NumberflowOverrides {
 
 /** The composition root: builds every part from the configuration and wires them together. */
 export async function createNumberflow(config: Config, overrides: NumberflowOverrides = {}): Promise<Numberflow> {
-  if (config.carrierAdapter !== 'simulator' || config.smsAdapter !== 'simulator') {
-    throw new ConfigError('the alicloud adapters are not available in this version yet: use CARRIER_ADAPTER=simulator and SMS_ADAPTER=simulator');
-  }
   const clock = overrides.clock ?? Date.now;
   const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const storage =
@@ -93,16 +95,26 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const metrics = new Metrics();
   const limits = new RateLimits(storage, config.rateLimits, { clock, metrics, logger });
 
-  const carrier = new SimulatorCarrier({ store: kv, now: clock });
+  // The outside world: Alibaba Cloud through its official SDK, or the simulators (development, tests).
+  const dypns = config.carrierAdapter === 'alicloud' || config.smsAdapter === 'alicloud' ? createDypnsClient(config.dypns) : undefined;
+  const simulatorCarrier = new SimulatorCarrier({ store: kv, now: clock });
   const recycledNumbers = new SimulatorRecycledNumbers(kv);
   const outbox = new SimulatorSmsOutbox({ store: kv, now: clock, latencyMs: config.simulatorSmsLatencyMs });
-  const sms = new LocalSmsVerification({
-    store: kv,
-    sender: overrides.wrapSmsSender ? overrides.wrapSmsSender(outbox) : outbox,
-    hmacKey: secretFor('sms-code'),
-    now: clock,
-    dailyCapPerNumber: config.smsDailyCapPerNumber,
-  });
+  const carrier: CarrierGateway = dypns && config.carrierAdapter === 'alicloud' ? new AlicloudCarrierGateway(dypns) : simulatorCarrier;
+  const sms: SmsVerification =
+    dypns && config.smsAdapter === 'alicloud'
+      ? new AlicloudSmsVerification(dypns, {
+          ...(config.dypns.signName ? { signName: config.dypns.signName } : {}),
+          ...(config.dypns.templateCode ? { templateCode: config.dypns.templateCode } : {}),
+        })
+      : new LocalSmsVerification({
+          store: kv,
+          sender: overrides.wrapSmsSender ? overrides.wrapSmsSender(outbox) : outbox,
+          hmacKey: secretFor('sms-code'),
+          now: clock,
+          dailyCapPerNumber: config.smsDailyCapPerNumber,
+        });
+  const simulatorsActive = config.carrierAdapter === 'simulator' && config.smsAdapter === 'simulator';
   const captcha = new AltchaCaptcha({ hmacKey: secretFor('captcha'), now: clock });
 
   const jobs: JobQueue = config.redisUrl
@@ -125,7 +137,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     runAction: createActionRunner({
       carrier,
       sms,
-      risk: new PolicyRiskAssessor({ kv, schemes, phoneLists, recycledNumbers }),
+      risk: new PolicyRiskAssessor({ kv, schemes, phoneLists, ...(config.carrierAdapter === 'simulator' ? { recycledNumbers } : {}) }),
       captcha,
       verifyTokens,
       uplinkCodes,
@@ -203,7 +215,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     metrics,
     limits,
     adapters: { carrier, sms },
-    simulator: { carrier, outbox, recycledNumbers },
+    ...(simulatorsActive ? { simulator: { carrier: simulatorCarrier, outbox, recycledNumbers } } : {}),
   };
   return {
     app: createApp(services),

@@ -16,6 +16,15 @@ const environmentSchema = z.object({
   NUMBERFLOW_SECRET: z.string().min(32, 'NUMBERFLOW_SECRET must have at least 32 characters').optional(),
   CARRIER_ADAPTER: adapterName.default('simulator'),
   SMS_ADAPTER: adapterName.default('simulator'),
+  ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+  ALIBABA_CLOUD_SECURITY_TOKEN: z.string().min(1).optional(),
+  DYPNS_ENDPOINT: z.string().min(1).optional(),
+  DYPNS_PROTOCOL: z.enum(['http', 'https']).optional(),
+  DYPNS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
+  DYPNS_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
+  DYPNS_SIGN_NAME: z.string().min(1).optional(),
+  DYPNS_TEMPLATE_CODE: z.string().min(1).optional(),
   CARRIER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
   VERIFY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
   SESSION_RETENTION_SECONDS: z.coerce
@@ -70,6 +79,18 @@ export interface Config {
   /** Signs inbound uplink-SMS webhooks from the SMS provider. */
   uplinkWebhookSecret?: string;
   carrierAdapter: 'simulator' | 'alicloud';
+  /** Alibaba Cloud Dypnsapi, for the alicloud adapters; without keys the SDK's default credential chain. */
+  dypns: {
+    accessKeyId?: string;
+    accessKeySecret?: string;
+    securityToken?: string;
+    endpoint?: string;
+    protocol?: 'http' | 'https';
+    connectTimeoutMs: number;
+    readTimeoutMs: number;
+    signName?: string;
+    templateCode?: string;
+  };
   smsAdapter: 'simulator' | 'alicloud';
   carrierTimeoutMs: number;
   verifyTokenTtlSeconds: number;
@@ -126,6 +147,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.NUMBERFLOW_SECRET ? { secret: e.NUMBERFLOW_SECRET } : {}),
     ...(e.UPLINK_WEBHOOK_SECRET ? { uplinkWebhookSecret: e.UPLINK_WEBHOOK_SECRET } : {}),
     carrierAdapter: e.CARRIER_ADAPTER,
+    dypns: {
+      ...(e.ALIBABA_CLOUD_ACCESS_KEY_ID ? { accessKeyId: e.ALIBABA_CLOUD_ACCESS_KEY_ID } : {}),
+      ...(e.ALIBABA_CLOUD_ACCESS_KEY_SECRET ? { accessKeySecret: e.ALIBABA_CLOUD_ACCESS_KEY_SECRET } : {}),
+      ...(e.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: e.ALIBABA_CLOUD_SECURITY_TOKEN } : {}),
+      ...(e.DYPNS_ENDPOINT ? { endpoint: e.DYPNS_ENDPOINT } : {}),
+      ...(e.DYPNS_PROTOCOL ? { protocol: e.DYPNS_PROTOCOL } : {}),
+      connectTimeoutMs: e.DYPNS_CONNECT_TIMEOUT_MS,
+      readTimeoutMs: e.DYPNS_READ_TIMEOUT_MS,
+      ...(e.DYPNS_SIGN_NAME ? { signName: e.DYPNS_SIGN_NAME } : {}),
+      ...(e.DYPNS_TEMPLATE_CODE ? { templateCode: e.DYPNS_TEMPLATE_CODE } : {}),
+    },
     smsAdapter: e.SMS_ADAPTER,
     carrierTimeoutMs: e.CARRIER_TIMEOUT_MS,
     verifyTokenTtlSeconds: e.VERIFY_TOKEN_TTL_SECONDS,
