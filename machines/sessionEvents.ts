@@ -60,12 +60,22 @@ export interface RiskAssessment {
 export type ResultEvent =
   | ({ type: 'ENDPOINT_RISK_RESULT' } & RiskAssessment & Stamped)
   | ({ type: 'PHONE_RISK_RESULT' } & RiskAssessment & Stamped)
-  | ({ type: 'CARRIER_RESULT'; outcome: CarrierOutcome; phoneNumber?: string; verifyResult?: 'PASS' | 'REJECT' | 'UNKNOWN'; providerCode?: string } & Stamped)
+  | ({
+      type: 'CARRIER_RESULT';
+      outcome: CarrierOutcome;
+      phoneNumber?: string;
+      verifyResult?: 'PASS' | 'REJECT' | 'UNKNOWN';
+      providerCode?: string;
+      providerRef?: string;
+    } & Stamped)
   | ({
       type: 'SMS_SENT';
       expiresAt: number;
       resendAvailableAt: number;
-      /** For the trace: why no SMS actually left (deny list, a limit). */ suppressed?: string;
+      /** The provider's id of the send (BizId), for audit. */
+      bizId?: string;
+      /** For the trace: why no SMS actually left (deny list, a limit). */
+      suppressed?: string;
     } & Stamped)
   /** The code engine refused to send now: too soon after the last code, or the number's daily cap. */
   | ({ type: 'SMS_NOT_SENT'; reason: 'TOO_SOON' | 'DAILY_LIMIT'; resendAvailableAt?: number; /** Which limit, for the trace. */ limit?: string } & Stamped)

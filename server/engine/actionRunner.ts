@@ -74,14 +74,14 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
     async exchangeCarrierToken(_session, params, action) {
       return withCarrierTimeout(deps.carrierTimeoutMs, async (signal) => {
         const result = await deps.carrier.getMobile(params.accessToken, { signal, h5: params.h5, outId: action.id });
-        return { type: 'CARRIER_RESULT', outcome: 'ok', phoneNumber: result.phoneNumber };
+        return { type: 'CARRIER_RESULT', outcome: 'ok', phoneNumber: result.phoneNumber, ...(result.providerRef ? { providerRef: result.providerRef } : {}) };
       });
     },
 
     async verifyCarrierToken(_session, params, action) {
       return withCarrierTimeout(deps.carrierTimeoutMs, async (signal) => {
         const result = await deps.carrier.verifyMobile(params.accessToken, params.phoneNumber, { signal, h5: params.h5, outId: action.id });
-        return { type: 'CARRIER_RESULT', outcome: 'ok', verifyResult: result.verifyResult };
+        return { type: 'CARRIER_RESULT', outcome: 'ok', verifyResult: result.verifyResult, ...(result.providerRef ? { providerRef: result.providerRef } : {}) };
       });
     },
 
@@ -121,8 +121,15 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
       // Nothing went out: the points go back (a send that may have gone out keeps them).
       const nothingWentOut = suppressed !== undefined || (!result.sent && (result.reason !== 'DELIVERY_FAILED' || result.permanent));
       if (nothingWentOut && admission?.admitted) await admission.release();
-      if (result.sent)
-        return { type: 'SMS_SENT', expiresAt: result.expiresAt, resendAvailableAt: result.resendAvailableAt, ...(suppressed ? { suppressed } : {}) };
+      if (result.sent) {
+        return {
+          type: 'SMS_SENT',
+          expiresAt: result.expiresAt,
+          resendAvailableAt: result.resendAvailableAt,
+          bizId: result.bizId,
+          ...(suppressed ? { suppressed } : {}),
+        };
+      }
       if (result.reason === 'TOO_SOON') return { type: 'SMS_NOT_SENT', reason: 'TOO_SOON', resendAvailableAt: result.resendAvailableAt };
       if (result.reason === 'DAILY_LIMIT') return { type: 'SMS_NOT_SENT', reason: 'DAILY_LIMIT', limit: 'smsPerNumberDaily' };
       // A number that cannot take SMS fails at once; anything else is tried again with backoff.

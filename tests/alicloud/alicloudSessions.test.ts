@@ -56,6 +56,10 @@ describe('sessions through the Alibaba Cloud adapters (against the local emulato
     // The trace keeps the vendor's code of the carrier failure for audit.
     const trace = await server.api.get(`/v1/admin/sessions/${session.id}/trace`, 'admin');
     expect(JSON.stringify(trace.body)).toContain('SystemError');
+    // …and the vendor's BizId of the send.
+    expect(
+      trace.body.entries.some((e: { payload: { type?: string; bizId?: string } }) => e.payload.type === 'SMS_SENT' && e.payload.bizId === sent.bizId),
+    ).toBe(true);
   });
 
   it('the simulator endpoints are not served while real adapters are active', async () => {
