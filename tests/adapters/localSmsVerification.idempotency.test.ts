@@ -1,3 +1,4 @@
+import { sendCodeRequest } from './support/sendCodeRequest.js';
 import { describe, expect, it } from 'vitest';
 import { LocalSmsVerification } from '../../adapters/sms/localSmsVerification.js';
 import { smsCodeDigest } from '../../adapters/sms/smsCodeDigest.js';
@@ -43,18 +44,7 @@ function setUp(options: { dailyCapPerNumber?: number } = {}) {
   const engine = new LocalSmsVerification({ store, sender, hmacKey, now: clock.now, ...options });
 
   function send(outId: string | undefined, overrides: Partial<SendCodeRequest> = {}) {
-    return engine.sendCode({
-      scope,
-      phoneNumber,
-      codeLength: 6,
-      codeType: 'digits',
-      validitySeconds: 300,
-      resendIntervalSeconds: 60,
-      duplicatePolicy: 'replace',
-      maxWrongTries: 5,
-      ...(outId === undefined ? {} : { outId }),
-      ...overrides,
-    });
+    return engine.sendCode(sendCodeRequest(scope, phoneNumber, { ...(outId === undefined ? {} : { outId }), ...overrides }));
   }
 
   function check(code: string, overrides: { scope?: string; phoneNumber?: string } = {}) {
@@ -314,17 +304,7 @@ describe('LocalSmsVerification storage of sends with an outId', () => {
     sender.crashNext('before');
     await expect(send('s-1-3-0')).rejects.toThrow();
     const otherKeyEngine = new LocalSmsVerification({ store, sender: outbox, hmacKey: 'another-key-of-at-least-16-bytes', now: clock.now });
-    await otherKeyEngine.sendCode({
-      scope,
-      phoneNumber,
-      codeLength: 6,
-      codeType: 'digits',
-      validitySeconds: 300,
-      resendIntervalSeconds: 60,
-      duplicatePolicy: 'replace',
-      maxWrongTries: 5,
-      outId: 's-1-3-0',
-    });
+    await otherKeyEngine.sendCode(sendCodeRequest(scope, phoneNumber, { outId: 's-1-3-0' }));
     const [code] = await codesSent();
     expect(await check(code ?? '')).toMatchObject({ result: 'WRONG' });
   });

@@ -1,3 +1,4 @@
+import { sendCodeRequest } from './support/sendCodeRequest.js';
 import { describe, expect, it } from 'vitest';
 import { smsCodeAlphabets } from '../../adapters/sms/generateCode.js';
 import { LocalSmsVerification } from '../../adapters/sms/localSmsVerification.js';
@@ -37,17 +38,7 @@ function setUp(options: { dailyCapPerNumber?: number } = {}) {
   const engine = new LocalSmsVerification({ store, sender, hmacKey, now: clock.now, ...options });
 
   function send(overrides: Partial<SendCodeRequest> = {}) {
-    return engine.sendCode({
-      scope,
-      phoneNumber,
-      codeLength: 6,
-      codeType: 'digits',
-      validitySeconds: 300,
-      resendIntervalSeconds: 60,
-      duplicatePolicy: 'replace',
-      maxWrongTries: 5,
-      ...overrides,
-    });
+    return engine.sendCode(sendCodeRequest(scope, phoneNumber, overrides));
   }
 
   function check(code: string, overrides: Partial<CheckCodeRequest> = {}) {

@@ -1,3 +1,4 @@
+import { sendCodeRequest } from '../adapters/support/sendCodeRequest.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AlicloudCarrierGateway } from '../../adapters/alicloud/alicloudCarrierGateway.js';
 import { AlicloudSmsVerification, schemeNameOfScope } from '../../adapters/alicloud/alicloudSmsVerification.js';
@@ -116,17 +117,7 @@ describe('AlicloudCarrierGateway', () => {
 });
 
 describe('AlicloudSmsVerification', () => {
-  const req = (scope: string, phoneNumber: string, extra: Partial<SendCodeRequest> = {}): SendCodeRequest => ({
-    scope,
-    phoneNumber,
-    codeLength: 6,
-    codeType: 'digits',
-    validitySeconds: 300,
-    resendIntervalSeconds: 60,
-    duplicatePolicy: 'replace',
-    maxWrongTries: 5,
-    ...extra,
-  });
+  const req = sendCodeRequest;
 
   it('sends with the mapped parameters, then PASS; the SchemeName is the same for send and check', async () => {
     const sms = new AlicloudSmsVerification(client(), { now: () => clock });
