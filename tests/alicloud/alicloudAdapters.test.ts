@@ -4,7 +4,6 @@ import { AlicloudCarrierGateway } from '../../adapters/alicloud/alicloudCarrierG
 import { AlicloudSmsVerification, schemeNameOfScope } from '../../adapters/alicloud/alicloudSmsVerification.js';
 import { createDypnsClient } from '../../adapters/alicloud/dypnsClient.js';
 import { CarrierError } from '../../adapters/carrier/carrierGateway.js';
-import type { SendCodeRequest } from '../../adapters/sms/smsVerification.js';
 import { startDypnsEmulator, type DypnsEmulator } from '../emulator/dypnsEmulator.js';
 
 const AK = { accessKeyId: 'LTAI-adapter-key', accessKeySecret: 'adapter-secret-1' };
