@@ -8,9 +8,12 @@
  * with `RequestId`, `Code`, `Message` and the payload keys of §1. Business outcomes are HTTP 200 with `Code != "OK"`;
  * gateway and validation errors are 4xx/5xx `{RequestId, Code, Message}` using the standard Alibaba POP gateway codes.
  */
-import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { acs3Signature, rpcV1Signature } from '../../server/vendorApi/popSignature.js';
+
+export { acs3Signature, popEncode, rpcV1Signature } from '../../server/vendorApi/popSignature.js';
 
 export interface EmulatorCredential {
   accessKeyId: string;
@@ -121,41 +124,6 @@ class EmulatorError extends Error {
   ) {
     super(message);
   }
-}
-
-/** encodeURIComponent plus `!'()*`, as the SDK encodes for both signature versions. */
-export function popEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** HMAC-SHA1 v1 signature over all parameters except `Signature` (reference §2). */
-export function rpcV1Signature(method: string, params: Record<string, string>, secret: string): string {
-  const canonical = Object.keys(params)
-    .filter((k) => k !== 'Signature')
-    .sort()
-    .map((k) => `${popEncode(k)}=${popEncode(params[k] ?? '')}`)
-    .join('&');
-  const stringToSign = `${method}&${popEncode('/')}&${popEncode(canonical)}`;
-  return createHmac('sha1', `${secret}&`).update(stringToSign).digest('base64');
-}
-
-/** ACS3-HMAC-SHA256 signature (reference §2); `headers` are lowercased names, `signedHeaders` already sorted. */
-export function acs3Signature(input: {
-  method: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  signedHeaders: string[];
-  bodySha256Hex: string;
-  secret: string;
-}): string {
-  const canonicalQuery = Object.keys(input.query)
-    .sort()
-    .map((k) => `${k}=${popEncode(input.query[k] ?? '')}`)
-    .join('&');
-  const canonicalHeaders = input.signedHeaders.map((h) => `${h}:${(input.headers[h] ?? '').trim()}\n`).join('');
-  const canonicalRequest = [input.method, '/', canonicalQuery, canonicalHeaders, input.signedHeaders.join(';'), input.bodySha256Hex].join('\n');
-  const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-  return createHmac('sha256', input.secret).update(stringToSign).digest('hex');
 }
 
 function safeEqual(a: string, b: string): boolean {
