@@ -181,12 +181,12 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   if (adminToken.generated) firstRun.adminToken = adminToken.value;
   if (uplinkWebhookSecret.generated) firstRun.uplinkWebhookSecret = uplinkWebhookSecret.value;
   if (config.accessKey) {
-    await accessKeys.create({ id: config.accessKey.id, secret: config.accessKey.secret, description: 'from ACCESS_KEY_ID' });
+    await accessKeys.create({ id: config.accessKey.id, secret: config.accessKey.secret, description: 'from ACCESS_KEY_ID', manageSchemes: true });
     if (!(await accessKeys.authenticate(config.accessKey.id, config.accessKey.secret))) {
       throw new ConfigError(`access key ${config.accessKey.id} exists in the store with another secret or disabled`);
     }
   } else if (!config.production && (await accessKeys.list()).length === 0) {
-    const created = await accessKeys.create({ description: 'generated for development' });
+    const created = await accessKeys.create({ description: 'generated for development', manageSchemes: true });
     if (created) firstRun.accessKey = { id: created.key.id, secret: created.secret };
   }
   if (config.seedDemo) {

@@ -4,8 +4,8 @@
  * its own SchemeName, derived deterministically (same scope → same name, for send and check alike).
  *
  * What the vendor does not offer: a count of wrong tries (a wrong code reports `triesLeft: unknownTriesLeft`),
- * LOCKED (never answered), telling a wrong code from an expired one (both WRONG), idempotency by OutId (OutId is only
- * passed through for audit), and `deliver: false` (refused as a permanent delivery failure). Mainland numbers only.
+ * LOCKED (never answered), telling a wrong code from an expired one (both WRONG), idempotency by OutId (OutId is passed
+ * through for audit; a repeated send refused by the send interval is taken as sent, see `sendCode`), and `deliver: false` (refused as a permanent delivery failure). Mainland numbers only.
  */
 import * as $D from '@alicloud/dypnsapi20170525';
 import { createHash } from 'node:crypto';
@@ -89,7 +89,21 @@ export class AlicloudSmsVerification implements SmsVerification {
       return { sent: false, reason: 'DELIVERY_FAILED', permanent: !transient, detail: toCarrierError('SendSmsVerifyCode', err).message };
     }
     const code = body?.code;
-    if (code === 'biz.FREQUENCY') return { sent: false, reason: 'TOO_SOON', resendAvailableAt: started + request.resendIntervalSeconds * 1000 };
+    if (code === 'biz.FREQUENCY') {
+      // The vendor has no idempotency by OutId, but its send interval tells the story: a repeated send (same OutId:
+      // a job run again after a reply was lost) refused as too frequent under this scope's own SchemeName means an
+      // earlier attempt did send the code, and that code is still the valid one. Report it sent, or the user would
+      // hold a good code that the session no longer takes.
+      if (request.outId !== undefined) {
+        return {
+          sent: true,
+          bizId: `unconfirmed:${request.outId}`,
+          expiresAt: started + request.validitySeconds * 1000,
+          resendAvailableAt: started + request.resendIntervalSeconds * 1000,
+        };
+      }
+      return { sent: false, reason: 'TOO_SOON', resendAvailableAt: started + request.resendIntervalSeconds * 1000 };
+    }
     if (code !== undefined && LIMIT_CODES.has(code)) return { sent: false, reason: 'DAILY_LIMIT' };
     if (code !== 'OK' || !body?.model?.bizId) {
       return { sent: false, reason: 'DELIVERY_FAILED', permanent: true, detail: carrierErrorFromBody('SendSmsVerifyCode', body).message };

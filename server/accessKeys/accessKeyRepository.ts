@@ -6,6 +6,8 @@ export interface AccessKey {
   id: string;
   enabled: boolean;
   description?: string;
+  /** May manage schemes through the vendor-compatible endpoint (CreateSchemeConfig and friends), as a RAM policy would allow. */
+  manageSchemes: boolean;
   createdAt: string;
 }
 
@@ -30,12 +32,15 @@ export class AccessKeyRepository {
     this.secretBox = createSecretBox(serverSecret, 'access-key encryption');
   }
 
-  async create(options: { id?: string; secret?: string; description?: string } = {}): Promise<{ key: AccessKey; secret: string } | null> {
+  async create(
+    options: { id?: string; secret?: string; description?: string; manageSchemes?: boolean } = {},
+  ): Promise<{ key: AccessKey; secret: string } | null> {
     const id = options.id ?? `NF${randomBytes(10).toString('hex').toUpperCase()}`;
     const secret = options.secret ?? randomBytes(24).toString('base64url');
     const key: AccessKey = {
       id,
       enabled: true,
+      manageSchemes: options.manageSchemes ?? false,
       createdAt: new Date(this.clock()).toISOString(),
       ...(options.description ? { description: options.description } : {}),
     };
@@ -59,10 +64,10 @@ export class AccessKeyRepository {
     return stored && stored.enabled && matches ? publicView(stored) : null;
   }
 
-  /** The secret of an enabled key, for checking a request signature made with it. */
-  async secretOf(id: string): Promise<string | null> {
+  /** A key and its secret, enabled or not, for checking a request signature made with it. */
+  async signingKeyOf(id: string): Promise<{ key: AccessKey; secret: string } | null> {
     const stored = await this.load(id);
-    return stored && stored.enabled ? this.secretBox.open(stored.encryptedSecret) : null;
+    return stored ? { key: publicView(stored), secret: this.secretBox.open(stored.encryptedSecret) } : null;
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<AccessKey | null> {
@@ -87,7 +92,8 @@ export class AccessKeyRepository {
 }
 
 function publicView({ encryptedSecret: _secret, ...key }: StoredAccessKey): AccessKey {
-  return key;
+  // Keys stored before the permission existed have none.
+  return { ...key, manageSchemes: key.manageSchemes ?? false };
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -25,6 +25,7 @@ const environmentSchema = z.object({
   DYPNS_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
   DYPNS_SIGN_NAME: z.string().min(1).optional(),
   DYPNS_TEMPLATE_CODE: z.string().min(1).optional(),
+  VENDOR_API_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   CARRIER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
   VERIFY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
   SESSION_RETENTION_SECONDS: z.coerce
@@ -92,6 +93,8 @@ export interface Config {
     templateCode?: string;
   };
   smsAdapter: 'simulator' | 'alicloud';
+  /** The vendor-compatible endpoint at `/`: how far a request's signed time may be from ours (either way). */
+  vendorApi: { clockSkewMs: number };
   carrierTimeoutMs: number;
   verifyTokenTtlSeconds: number;
   sessionRetentionSeconds: number;
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.DYPNS_TEMPLATE_CODE ? { templateCode: e.DYPNS_TEMPLATE_CODE } : {}),
     },
     smsAdapter: e.SMS_ADAPTER,
+    vendorApi: { clockSkewMs: e.VENDOR_API_CLOCK_SKEW_SECONDS * 1000 },
     carrierTimeoutMs: e.CARRIER_TIMEOUT_MS,
     verifyTokenTtlSeconds: e.VERIFY_TOKEN_TTL_SECONDS,
     sessionRetentionSeconds: e.SESSION_RETENTION_SECONDS,

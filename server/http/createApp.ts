@@ -12,6 +12,7 @@ import { healthRoutes } from './routes/healthRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { simulatorRoutes } from './routes/simulatorRoutes.js';
 import { webhookRoutes } from './routes/webhookRoutes.js';
+import { vendorApiRoutes } from './routes/vendorApiRoutes.js';
 import type { Services } from './services.js';
 
 /** Request bodies are small JSON documents; anything larger is refused with 413 before parsing. */
@@ -26,6 +27,8 @@ export function createApp(services: Services): Express {
   // Configuration documents can be large: that route reads its own body (1 MB), before the 16 kB parser.
   app.use(policyAsCodeRoutes(services));
   app.use(inboundSmsRoutes(services, services.uplinkWebhookSecret));
+  // The vendor-compatible RPC endpoint signs its raw body, so it reads that itself, before the JSON parser.
+  app.use(vendorApiRoutes(services));
   app.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(healthRoutes(services));
   app.use(fusionAuthRoutes(services));

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { CarrierError } from '../../adapters/carrier/carrierGateway.js';
 import { SmsCodeBusyError } from '../../adapters/sms/smsVerification.js';
 import { ApiError } from './apiError.js';
 
@@ -29,6 +30,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof SmsCodeBusyError) {
       return sendError(res, new ApiError(409, 'VERSION_CONFLICT', 'too many checks of this code at once; try again', undefined, 1));
     }
+    if (error instanceof CarrierError) {
+      // An upstream (the SMS or carrier gateway) that could not answer a check: nothing was decided, try again.
+      logger.warn({ err: { message: error.message, providerCode: error.providerCode } }, 'upstream unavailable');
+      return sendError(
+        res,
+        error.kind === 'timeout'
+          ? new ApiError(504, 'UPSTREAM_TIMEOUT', 'the provider did not answer in time; nothing changed, try again', undefined, 1)
+          : new ApiError(502, 'UPSTREAM_ERROR', 'the provider could not answer; nothing changed, try again', undefined, 1),
+      );
+    }
     const parserError = typeof error?.type === 'string' ? bodyParserErrors[error.type] : undefined;
     if (parserError && parserError.status < 500) return sendError(res, new ApiError(parserError.status, parserError.code, parserError.message));
     if (isStoreUnavailable(error)) {
@@ -44,7 +55,7 @@ export const unknownRoute: RequestHandler = (req, res) => {
   sendError(res, new ApiError(404, 'ROUTE_NOT_FOUND', `no route for ${req.method} ${req.path}`));
 };
 
-function isStoreUnavailable(error: unknown): boolean {
+export function isStoreUnavailable(error: unknown): boolean {
   const message = error instanceof Error ? error.message : '';
   return /Connection is closed|ECONNREFUSED|Reached the max retries per request|Stream isn't writeable|connect ETIMEDOUT|MaxRetriesPerRequestError/i.test(
     message,

@@ -158,6 +158,20 @@ describe('AlicloudSmsVerification', () => {
     expect((await sms.sendCode(req('session:too-soon', '13700000003'))).sent).toBe(true);
   });
 
+  it('a repeated send of one OutId refused by the send interval → sent (its earlier attempt went out); without an OutId → TOO_SOON', async () => {
+    const sms = new AlicloudSmsVerification(client(), { now: () => clock });
+    expect((await sms.sendCode(req('session:lost-reply', '13700000005', { outId: 'act-1' }))).sent).toBe(true);
+    const code = emu.smsSent.at(-1)?.code ?? '';
+    expect(await sms.sendCode(req('session:lost-reply', '13700000005', { outId: 'act-1' }))).toEqual({
+      sent: true,
+      bizId: 'unconfirmed:act-1',
+      expiresAt: clock + 300_000,
+      resendAvailableAt: clock + 60_000,
+    });
+    expect(emu.smsSent.filter((m) => m.phoneNumber === '13700000005')).toHaveLength(1);
+    expect(await sms.checkCode({ scope: 'session:lost-reply', phoneNumber: '13700000005', code })).toEqual({ result: 'PASS' });
+  });
+
   it('vendor failures: 5xx and throttling are transient delivery failures; a check that cannot be answered throws CarrierError', async () => {
     const sms = new AlicloudSmsVerification(client());
     emu.injectFault('SendSmsVerifyCode', '5xx');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDypnsEmulator } from '../emulator/dypnsEmulator.js';
+import { alicloudAdapterEnvironment, startDypnsEmulator } from '../emulator/dypnsEmulator.js';
 import { FusionAuthFlow, androidScheme } from '../support/fusionAuthFlow.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
@@ -12,12 +12,7 @@ beforeAll(async () => {
   emulator = await startDypnsEmulator({ credentials: [credentials] });
   server = await startTestServer({
     env: {
-      CARRIER_ADAPTER: 'alicloud',
-      SMS_ADAPTER: 'alicloud',
-      ALIBABA_CLOUD_ACCESS_KEY_ID: credentials.accessKeyId,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: credentials.accessKeySecret,
-      DYPNS_ENDPOINT: emulator.endpoint,
-      DYPNS_PROTOCOL: 'http',
+      ...alicloudAdapterEnvironment(emulator, credentials),
     },
   });
   flow = new FusionAuthFlow(server.api);

@@ -393,6 +393,20 @@ describe('faults', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it('slowReply → RequestTimeoutError, though the request was handled at once (the SMS went out)', async () => {
+    emu.injectFault('SendSmsVerifyCode', 'slowReply');
+    const sentBefore = emu.smsSent.length;
+    const err = await thrown(() =>
+      client({ timeoutMs: 300 }).sendSmsVerifyCode(
+        new $D.SendSmsVerifyCodeRequest({ phoneNumber: '13600000009', signName: 's', templateCode: 't', templateParam: '{"code":"##code##"}' }),
+      ),
+    );
+    expect((err as Error).name).toBe('RequestTimeoutError');
+    expect(emu.smsSent.slice(sentBefore).map((m) => m.phoneNumber)).toEqual(['13600000009']);
+    // Handled, but not answered yet.
+    expect(emu.requests.at(-1)).toMatchObject({ action: 'SendSmsVerifyCode', fault: 'slowReply', status: 0 });
+  });
+
   it('per-action qps limits answer Throttling.User', async () => {
     const limited = await startDypnsEmulator({ credentials: [AK], qps: { GetAuthToken: 1 } });
     try {

@@ -22,7 +22,12 @@ export interface EmulatorCredential {
 
 export type Carrier = 'mobile' | 'unicom' | 'telecom';
 export type TokenPurpose = 'login' | 'check';
-export type DypnsFault = 'slow' | '5xx' | 'html' | 'throttle';
+/**
+ * `slow`: the request waits `slowMs` before it is handled (nothing happens at the vendor until then);
+ * `slowReply`: it is handled at once (a token is used, an SMS goes out) but its reply waits `slowMs`, as when a
+ * reply is lost on the way back; `5xx`, `html`, `throttle`: answered at once with that error, nothing handled.
+ */
+export type DypnsFault = 'slow' | 'slowReply' | '5xx' | 'html' | 'throttle';
 export type SignatureKind = 'ACS3-HMAC-SHA256' | 'HMAC-SHA1';
 
 /** Single-use carrier token lifetimes (reference §3): China Mobile 2 min, Unicom 30 min, Telecom 10 min. */
@@ -45,7 +50,7 @@ export interface DypnsEmulatorOptions {
   now?: () => number;
   /** Faults armed at start, as by `injectFault`. */
   faults?: { action: string; fault: DypnsFault; count?: number }[];
-  /** How long a `slow` fault holds the reply back before answering normally; default 5000 ms. */
+  /** How long a `slow` fault holds the request back before handling it (a `slowReply` its reply); default 5000 ms. */
   slowMs?: number;
   /** Allowed skew of `x-acs-date` / `Timestamp` against the signer's wall clock (`Date.now`, not `now`); default 15 min, `null` disables. */
   maxClockSkewMs?: number | null;
@@ -460,14 +465,16 @@ export async function startDypnsEmulator(options: DypnsEmulatorOptions): Promise
     if (fault === 'throttle') {
       return send(400, { RequestId: requestId(), Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' });
     }
-    if (fault === 'slow') {
-      await new Promise<void>((resolve) => {
+    const holdBack = () =>
+      new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           timers.delete(timer);
           resolve();
         }, slowMs);
         timers.add(timer);
       });
+    if (fault === 'slow') {
+      await holdBack();
       if (closed) return;
     }
 
@@ -485,8 +492,10 @@ export async function startDypnsEmulator(options: DypnsEmulatorOptions): Promise
       }
       checkQps(action);
       const reply = handleAction(action as DypnsAction, params);
+      if (fault === 'slowReply') await holdBack();
       send(reply.status, { RequestId: rid, ...reply.body });
     } catch (err) {
+      if (fault === 'slowReply') await holdBack();
       if (err instanceof EmulatorError) return send(err.status, { RequestId: rid, Code: err.code, Message: err.message });
       send(500, { RequestId: rid, Code: 'InternalError', Message: `The request processing has failed due to some unknown error. ${String(err)}` });
     }
@@ -528,5 +537,17 @@ export async function startDypnsEmulator(options: DypnsEmulatorOptions): Promise
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** The environment that points numberflow's Alibaba Cloud adapters (carrier and SMS) at an emulator, signing with `credential`. */
+export function alicloudAdapterEnvironment(emulator: Pick<DypnsEmulator, 'endpoint'>, credential: EmulatorCredential): Record<string, string> {
+  return {
+    CARRIER_ADAPTER: 'alicloud',
+    SMS_ADAPTER: 'alicloud',
+    ALIBABA_CLOUD_ACCESS_KEY_ID: credential.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: credential.accessKeySecret,
+    DYPNS_ENDPOINT: emulator.endpoint,
+    DYPNS_PROTOCOL: 'http',
   };
 }

@@ -65,6 +65,16 @@ describe('the OpenAPI document', () => {
   it('each credentialed operation documents its 401, and every error response lists its codes in the Error envelope', () => {
     for (const op of operations) {
       const responses = document.paths[op.path][op.method].responses as Record<string, Json>;
+      if (op.vendorEnvelope) {
+        // The vendor-compatible endpoint refuses a bad signature the vendor's way: 400 SignatureDoesNotMatch, in its own envelope.
+        expect(responses['400']!.description, op.operationId).toContain('SignatureDoesNotMatch');
+        for (const [status, codes] of errorCodesOf(op)) {
+          const schema = responses[String(status)]!.content['application/json'].schema;
+          expect(schema.allOf[0]).toEqual({ $ref: '#/components/schemas/VendorError' });
+          expect(schema.allOf[1].properties.Code.description).toBe(`one of ${codes.join(', ')}`);
+        }
+        continue;
+      }
       if (op.security !== 'none') expect(Object.keys(responses), `${op.operationId}`).toContain('401');
       for (const [status, codes] of errorCodesOf(op)) {
         const schema = responses[String(status)]!.content['application/json'].schema;
@@ -76,7 +86,9 @@ describe('the OpenAPI document', () => {
       appBackend: expect.objectContaining({ type: 'http', scheme: 'basic' }),
       client: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       admin: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      vendorSignature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'Authorization' }),
     });
+    expect(document.paths['/'].post.security).toEqual([{ vendorSignature: [] }]);
     expect(document.paths['/v1/fusion-auth/token'].post.security).toEqual([{ appBackend: [] }]);
     expect(document.paths['/v1/sessions/{id}'].get.security).toEqual([{ client: [] }]);
     expect(document.paths['/v1/admin/schemes'].get.security).toEqual([{ admin: [] }]);

@@ -5,6 +5,7 @@ import type { ApiResponse } from '../support/apiClient.js';
 import { androidScheme } from '../support/fusionAuthFlow.js';
 import { useTestServer } from '../support/useTestServer.js';
 import { documentSchemas } from './documentSchemas.js';
+import { signedV1Params } from '../support/dypnsSdk.js';
 
 /**
  * The document's response schemas against what the server really answers: each call below
@@ -244,6 +245,20 @@ describe('the answers of the server conform to the document', () => {
     await call('POST', '/v1/admin/config', { ...admin, rawBody: 'kind: [', headers: { 'content-type': 'application/yaml' } }, 400);
     await call('POST', '/v1/admin/config', { ...admin, rawBody: 'hello', headers: { 'content-type': 'text/plain' } }, 415);
     await call('GET', '/v1/admin/config', {}, 401);
+  });
+
+  it('the vendor-compatible endpoint: an action signed by an access key, and its errors in the vendor envelope', async () => {
+    const key = { accessKeyId: testCredentials.accessKeyId, accessKeySecret: testCredentials.accessKeySecret };
+    for (const method of ['GET', 'POST'] as const) {
+      const params = signedV1Params(method, 'GetMobile', { AccessToken: 'not-a-token' }, key);
+      const answer = await call(method, '/', { query: `?${new URLSearchParams(params)}` }, 200);
+      expect(answer.body).toMatchObject({ Code: 'isv.TOKEN_INVALID' });
+      await call(method, '/', { query: '?Action=GetMobile&AccessToken=x' }, 400);
+    }
+    const unknown = signedV1Params('POST', 'NoSuchAction', {}, key);
+    await call('POST', '/', { query: `?${new URLSearchParams(unknown)}` }, 404);
+    const wrongKey = signedV1Params('POST', 'GetMobile', { AccessToken: 'x' }, { ...key, accessKeyId: 'NFUNKNOWNKEY1' });
+    await call('POST', '/', { query: `?${new URLSearchParams(wrongKey)}` }, 404);
   });
 
   it('every documented operation was seen answering with its documented success status', () => {

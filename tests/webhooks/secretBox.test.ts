@@ -42,13 +42,13 @@ describe('secretBox', () => {
     await kv.set('access-key:LEGACYKEY1', JSON.stringify({ id: 'LEGACYKEY1', enabled: true, createdAt: new Date().toISOString(), encryptedSecret }));
     await kv.addToSet('access-keys', 'LEGACYKEY1');
     const repository = new AccessKeyRepository(kv, serverSecret, Date.now);
-    expect(await repository.secretOf('LEGACYKEY1')).toBe('legacy-secret');
+    expect(await repository.signingKeyOf('LEGACYKEY1')).toMatchObject({ secret: 'legacy-secret', key: { manageSchemes: false } });
     expect(await repository.authenticate('LEGACYKEY1', 'legacy-secret')).toMatchObject({ id: 'LEGACYKEY1' });
     expect(await repository.authenticate('LEGACYKEY1', 'wrong')).toBeNull();
 
     const created = await repository.create({ secret: 'fresh-secret' });
     expect(created).not.toBeNull();
-    expect(await repository.secretOf(created!.key.id)).toBe('fresh-secret');
+    expect((await repository.signingKeyOf(created!.key.id))?.secret).toBe('fresh-secret');
     expect(JSON.stringify(await repository.list())).not.toContain('fresh-secret');
   });
 });

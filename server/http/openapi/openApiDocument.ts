@@ -14,6 +14,8 @@ import {
   simulatorUplinkAcceptedSchema,
   accessKeySchema,
   errorResponseSchema,
+  vendorErrorSchema,
+  vendorReplySchema,
   nextActionSchema,
   policyLoggingSchema,
   policyVersionListSchema,
@@ -46,6 +48,8 @@ const requestNames = new Map<z.ZodType, string>([
 ]);
 const responseNames = new Map<z.ZodType, string>([
   [errorResponseSchema, 'Error'],
+  [vendorErrorSchema, 'VendorError'],
+  [vendorReplySchema, 'VendorReply'],
   [sessionViewSchema, 'SessionView'],
   [simulatorUplinkAcceptedSchema, 'InboundSmsAccepted'],
   [phoneListsViewSchema, 'PhoneLists'],
@@ -67,12 +71,20 @@ const securitySchemes = {
   appBackend: { type: 'http', scheme: 'basic', description: "An app backend's access key: HTTP Basic with `id:secret`." },
   client: { type: 'http', scheme: 'bearer', description: 'A client: the auth token its app backend got from `POST /v1/fusion-auth/token`.' },
   admin: { type: 'http', scheme: 'bearer', description: 'The operator: the `ADMIN_TOKEN`.' },
+  vendorSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description:
+      "Alibaba Cloud's request signature by a numberflow access key: `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=…,Signature=…` with `x-acs-date` and `x-acs-signature-nonce`, or the HMAC-SHA1 v1 `Signature`, `AccessKeyId`, `Timestamp` and `SignatureNonce` parameters. The official SDK computes either.",
+  },
 } as const;
 
 const unauthorizedCode: Record<Exclude<Security, 'none'>, string> = {
   appBackend: 'ACCESS_KEY_INVALID',
   client: 'AUTH_TOKEN_INVALID',
   admin: 'ADMIN_UNAUTHORIZED',
+  vendorSignature: 'SignatureDoesNotMatch',
 };
 
 const errorDescriptions: Record<ErrorStatus, string> = {
@@ -244,16 +256,13 @@ function responsesOf(op: Operation, refOf: (schema: z.ZodType) => string): JsonO
     const headers: Record<string, JsonObject> = {};
     if (status === 429 || status === 503) headers['Retry-After'] = { ...stringHeader('seconds to wait before trying again'), schema: { type: 'integer' } };
     if (status === 401) headers['WWW-Authenticate'] = stringHeader('the authentication scheme to use');
+    const schema = op.vendorEnvelope
+      ? { allOf: [{ $ref: refOf(vendorErrorSchema) }, { type: 'object', properties: { Code: { description: `one of ${codes.join(', ')}` } } }] }
+      : { allOf: [{ $ref: refOf(errorResponseSchema) }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } }] };
     out[status] = {
       description: `${errorDescriptions[status]}: ${codes.join(', ')}`,
       ...(Object.keys(headers).length ? { headers } : {}),
-      content: {
-        'application/json': {
-          schema: {
-            allOf: [{ $ref: refOf(errorResponseSchema) }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } }],
-          },
-        },
-      },
+      content: { 'application/json': { schema } },
     };
   }
   return out;
@@ -267,6 +276,10 @@ export function errorCodesOf(op: Operation): [ErrorStatus, string[]][] {
     for (const code of more) if (!list.includes(code)) list.push(code);
     codes.set(status, list);
   };
+  if (op.vendorEnvelope) {
+    for (const [status, list] of Object.entries(op.errors ?? {})) add(Number(status) as ErrorStatus, ...list);
+    return [...codes.entries()].sort(([a], [b]) => a - b);
+  }
   if (op.body) add(400, 'MALFORMED_JSON');
   for (const [status, list] of Object.entries(op.errors ?? {})) add(Number(status) as ErrorStatus, ...list);
   if (op.security !== 'none') add(401, unauthorizedCode[op.security]);

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** How a caller proves who it is; `none` for public endpoints. */
-export type Security = 'appBackend' | 'client' | 'admin' | 'none';
+export type Security = 'appBackend' | 'client' | 'admin' | 'vendorSignature' | 'none';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -56,4 +56,9 @@ export interface Operation {
   rateLimited?: boolean;
   /** The route touches no store, so it never answers 503 STORE_UNAVAILABLE. */
   storeFree?: boolean;
+  /**
+   * The vendor-compatible endpoint: errors come as `{RequestId, Code, Message}` with the vendor's
+   * codes, exactly the ones listed in `errors` (none of the shared ones are added).
+   */
+  vendorEnvelope?: boolean;
 }

@@ -22,6 +22,7 @@ import { recycledNumberSchema } from '../routes/simulatorRoutes.js';
 import { carrierTokenSchema, smsQueryPhoneNumberSchema, uplinkSmsSchema as simulatorUplinkSmsSchema } from '../routes/simulatorRoutes.js';
 import { webhookRegistrationSchema } from '../routes/webhookRoutes.js';
 import { sessionIdPattern } from '../sessionId.js';
+import { vendorActions } from '../../vendorApi/vendorActions.js';
 import type { Operation, Parameter } from './operationTypes.js';
 import {
   accessKeyListSchema,
@@ -52,6 +53,8 @@ import {
   tokenResponseSchema,
   verifyMobileResponseSchema,
   verifyResponseSchema,
+  vendorErrorSchema,
+  vendorReplySchema,
   webhookSchema,
   webhookStatusSchema,
 } from './responseSchemas.js';
@@ -241,7 +244,12 @@ const plainVerification: Operation[] = [
     rateLimited: true,
     body: { schema: checkCodeSchema },
     success: { status: 200, description: 'PASS or UNKNOWN', schema: checkCodeResponseSchema },
-    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'], 409: ['VERSION_CONFLICT'] },
+    errors: {
+      400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'],
+      409: ['VERSION_CONFLICT'],
+      502: ['UPSTREAM_ERROR'],
+      504: ['UPSTREAM_TIMEOUT'],
+    },
   },
 ];
 
@@ -289,7 +297,9 @@ const sessions: Operation[] = [
       409: ['EVENT_NOT_ACCEPTED', 'VERSION_CONFLICT', 'SESSION_FINISHED', 'SMS_SEND_LIMIT'],
       410: ['SESSION_EXPIRED'],
       429: ['RESEND_TOO_EARLY'],
+      502: ['UPSTREAM_ERROR'],
       503: ['BUSY'],
+      504: ['UPSTREAM_TIMEOUT'],
     },
   },
 ];
@@ -779,6 +789,59 @@ const inboundSms: Operation[] = [
   },
 ];
 
+const vendorActionNames = Object.keys(vendorActions) as [string, ...string[]];
+const vendorQuery: Record<string, Parameter> = {
+  Action: { schema: z.enum(vendorActionNames), description: 'the action, when not in the `x-acs-action` header' },
+  Version: { schema: z.literal('2017-05-25'), description: 'when not in the `x-acs-version` header' },
+  '<Parameter>': {
+    schema: z.string(),
+    description: "the action's parameters by their vendor names (PascalCase, e.g. `AccessToken`, `PhoneNumber`), in the query or a form body",
+  },
+};
+const vendorErrors = {
+  400: [
+    'MissingSignature',
+    'IncompleteSignature',
+    'SignatureDoesNotMatch',
+    'SignatureNonceUsed',
+    'InvalidTimeStamp.Expired',
+    'InvalidTimeStamp.Format',
+    'InvalidAccessKeyId.Inactive',
+    'MissingAction',
+    'InvalidVersion',
+    'Missing<Parameter>',
+    'InvalidParameters',
+    'VerifySchemeNotExist',
+    'PackageSignedConflict',
+    'isv.ValidateFail',
+    'Throttling.User',
+  ],
+  403: ['UnauthorizedOperation'],
+  404: ['InvalidAccessKeyId.NotFound', 'InvalidAction.NotFound'],
+  413: ['RequestEntityTooLarge'],
+  503: ['ServiceUnavailable'],
+} as const;
+const vendorOperation = (method: 'get' | 'post'): Operation => ({
+  method,
+  path: '/',
+  operationId: method === 'get' ? 'vendorRpcGet' : 'vendorRpc',
+  summary: "Alibaba Cloud Dypnsapi 2017-05-25 RPC (the vendor's official SDK pointed at numberflow)",
+  description:
+    'The vendor-compatible endpoint: the action from `x-acs-action` or `Action`, its parameters from the query or a form body, ' +
+    'signed by a numberflow access key with ACS3-HMAC-SHA256 (`Authorization` header) or HMAC-SHA1 v1 (`Signature` parameter), ' +
+    'within the clock-skew window and with a fresh nonce. Answers carry the vendor\'s PascalCase payloads; business outcomes ' +
+    '(`isv.*`, `biz.*`) come with 200, gateway errors with the vendor\'s status. Actions: ' +
+    vendorActionNames.join(', ') +
+    '.',
+  tag: 'vendor-compatible',
+  security: 'vendorSignature',
+  vendorEnvelope: true,
+  query: vendorQuery,
+  success: { status: 200, description: "the action's answer in the vendor's shape", schema: vendorReplySchema, headers: { 'x-acs-request-id': 'the RequestId' } },
+  errors: vendorErrors,
+});
+const vendorCompatible: Operation[] = [vendorOperation('get'), vendorOperation('post')];
+
 export const operations: readonly Operation[] = [
   ...health,
   ...reference,
@@ -793,6 +856,7 @@ export const operations: readonly Operation[] = [
   ...simulator,
   ...recycled,
   ...inboundSms,
+  ...vendorCompatible,
 ];
 
 /** The order and text of the tags in the reference page. */
@@ -808,4 +872,8 @@ export const tags: readonly { name: string; description: string }[] = [
   { name: 'simulator', description: 'What a carrier SDK, an SMS handset and a user would do; only while the simulator adapters are active.' },
   { name: 'health', description: 'Liveness, readiness and metrics.' },
   { name: 'reference', description: 'This document and its reference page.' },
+  {
+    name: 'vendor-compatible',
+    description: "Alibaba Cloud's Dypnsapi RPC at the server root, for app backends that use the vendor's official SDK (signed by an access key).",
+  },
 ];

@@ -36,6 +36,22 @@ export const errorResponseSchema = z.object({
   }),
 });
 
+// ---- the vendor-compatible endpoint ----
+
+export const vendorErrorSchema = z.object({
+  RequestId: z.string().describe('the request id, also in the `x-acs-request-id` header'),
+  Code: z.string().describe("the vendor's error code; the official SDK raises ClientError (4xx), ThrottlingError (Throttling.*) or ServerError (5xx) with it"),
+  Message: z.string().describe('human text; never a stack trace'),
+});
+
+export const vendorReplySchema = z
+  .looseObject({
+    RequestId: z.string(),
+    Code: z.string().describe('`OK`, or a business outcome such as `isv.TOKEN_INVALID`, `isv.MOBILE_NUMBER_ILLEGAL`, `biz.FREQUENCY`'),
+    Message: z.string(),
+  })
+  .describe("The action's payload in the vendor's PascalCase: `Model`, `GetMobileResultDTO`, `GateVerifyResultDTO`, `GateVerify`, `Data`, `TokenInfo`, `Success`…");
+
 // ---- health ----
 
 export const healthResponseSchema = z.object({ status: z.literal('ok') });
@@ -128,7 +144,13 @@ export const sessionViewSchema = z.object({
 export const schemeSchema = schemeFieldsSchema.extend({ code: z.string(), createdAt: isoTime, updatedAt: isoTime });
 export const schemeListSchema = z.object({ schemes: z.array(schemeSchema) });
 
-export const accessKeySchema = z.object({ id: z.string(), enabled: z.boolean(), description: z.string().optional(), createdAt: isoTime });
+export const accessKeySchema = z.object({
+  id: z.string(),
+  enabled: z.boolean(),
+  description: z.string().optional(),
+  manageSchemes: z.boolean().describe('may call the scheme actions of the vendor-compatible endpoint (CreateSchemeConfig and friends)'),
+  createdAt: isoTime,
+});
 export const accessKeyListSchema = z.object({ accessKeys: z.array(accessKeySchema) });
 export const createdAccessKeySchema = accessKeySchema.extend({ secret: z.string().describe('shown this once and never again') });
 

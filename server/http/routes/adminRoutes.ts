@@ -8,7 +8,13 @@ import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { sessionView, statePath } from '../sessionView.js';
 import { parseInput } from '../validation.js';
 
-export const accessKeyRequestSchema = z.object({ description: z.string().max(256).optional() }).strict();
+export const accessKeyRequestSchema = z
+  .object({
+    description: z.string().max(256).optional(),
+    /** Lets the key call CreateSchemeConfig and the other scheme calls of the vendor-compatible endpoint. */
+    manageSchemes: z.boolean().default(false),
+  })
+  .strict();
 export const accessKeyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 export const listLimitSchema = z.coerce.number().int().min(1).max(1000).default(100);
 
@@ -58,7 +64,7 @@ export function adminRoutes(services: Services): Router {
 
   router.post('/v1/admin/access-keys', async (req, res) => {
     const body = parseInput(accessKeyRequestSchema, req.body ?? {});
-    const created = await services.accessKeys.create(body.description ? { description: body.description } : {});
+    const created = await services.accessKeys.create({ manageSchemes: body.manageSchemes, ...(body.description ? { description: body.description } : {}) });
     if (!created) throw new ApiError(409, 'ACCESS_KEY_EXISTS', 'could not create a unique access key; try again');
     // The secret is shown this once and never again.
     res.status(201).json({ ...created.key, secret: created.secret });

@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { platforms } from '../../../machines/index.js';
-import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
-import { identityMismatches } from '../../schemes/identityMatch.js';
+import { issueFusionAuthToken, redeemVerifyToken } from '../../verification/fusionAuth.js';
 import { ApiError } from '../apiError.js';
 import { authenticateAccessKey } from '../authentication.js';
 import type { Services } from '../services.js';
@@ -34,25 +33,20 @@ export function fusionAuthRoutes(services: Services): Router {
     await services.limits.consume('backendCallPerIp', clientIp(req));
     await authenticateAccessKey(req, services.accessKeys);
     const body = parseInput(tokenRequestSchema, req.body);
-    const scheme = await services.schemes.get(body.schemeCode);
-    if (!scheme) throw new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${body.schemeCode} does not exist`);
-    const mismatched = identityMismatches(scheme, body);
-    if (mismatched.length) {
-      throw new ApiError(403, 'APP_IDENTITY_MISMATCH', `the app identity does not match scheme ${scheme.code}: ${mismatched.join(', ')}`, {
-        fields: mismatched,
-      });
+    const outcome = await issueFusionAuthToken(services, body);
+    if (!outcome.issued) {
+      switch (outcome.reason) {
+        case 'SCHEME_NOT_FOUND':
+          throw new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${body.schemeCode} does not exist`);
+        case 'APP_IDENTITY_MISMATCH':
+          throw new ApiError(403, 'APP_IDENTITY_MISMATCH', `the app identity does not match scheme ${body.schemeCode}: ${outcome.fields.join(', ')}`, {
+            fields: outcome.fields,
+          });
+        case 'INVALID_PHONE_NUMBER':
+          throw new ApiError(400, 'INVALID_PHONE_NUMBER', 'phoneNumber is not a valid mobile number');
+      }
     }
-    let boundPhoneNumber: string | undefined;
-    if (body.phoneNumber !== undefined) {
-      boundPhoneNumber = normalizePhoneNumber(body.phoneNumber) ?? undefined;
-      if (!boundPhoneNumber) throw new ApiError(400, 'INVALID_PHONE_NUMBER', 'phoneNumber is not a valid mobile number');
-    }
-    const { authToken, expiresAt } = await services.authTokens.issue(
-      { schemeCode: scheme.code, platform: scheme.platform, ...(boundPhoneNumber ? { boundPhoneNumber } : {}) },
-      body.durationSeconds,
-      services.clock(),
-    );
-    res.json({ authToken, expiresAt: new Date(expiresAt).toISOString() });
+    res.json({ authToken: outcome.authToken, expiresAt: new Date(outcome.expiresAt).toISOString() });
   });
 
   router.post('/v1/fusion-auth/verify', async (req, res) => {
@@ -60,8 +54,7 @@ export function fusionAuthRoutes(services: Services): Router {
     const key = await authenticateAccessKey(req, services.accessKeys);
     await services.limits.consume('verifyTokenExchangePerKey', key.id);
     const body = parseInput(verifyRequestSchema, req.body);
-    const claim = await services.verifyTokens.redeem(body.verifyToken);
-    services.metrics.verifyTokensRedeemed.inc({ result: claim ? 'PASS' : 'refused' });
+    const claim = await redeemVerifyToken(services, body.verifyToken);
     if (!claim) throw new ApiError(404, 'VERIFY_TOKEN_INVALID', 'the verify token is unknown, already used or expired');
     res.json({
       verifyResult: 'PASS',

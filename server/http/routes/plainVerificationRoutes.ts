@@ -1,13 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { CarrierError, type CarrierFailureKind } from '../../../adapters/carrier/carrierGateway.js';
-import { withCarrierDeadline } from '../../../adapters/carrier/withCarrierDeadline.js';
 import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
 import { ApiError } from '../apiError.js';
 import { authenticateAccessKey } from '../authentication.js';
 import { clientIp } from '../clientIp.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
+import { checkPlainCode, getMobile, sendPlainCode, verifyMobile } from '../../verification/plainVerification.js';
 
 const phoneNumber = z.string().min(3).max(32);
 export const getMobileSchema = z
@@ -52,87 +52,64 @@ const carrierFailures: Record<CarrierFailureKind, { status: number; code: string
  */
 export function plainVerificationRoutes(services: Services): Router {
   const router = Router();
-  const { carrier, sms } = services.adapters;
 
-  router.use(['/v1/number-verification', '/v1/sms-verification'], async (req, _res, next) => {
+  router.use(['/v1/number-verification', '/v1/sms-verification'], async (req, res, next) => {
     await services.limits.consume('backendCallPerIp', clientIp(req));
-    await authenticateAccessKey(req, services.accessKeys);
+    res.locals.accessKeyId = (await authenticateAccessKey(req, services.accessKeys)).id;
     next();
   });
 
   router.post('/v1/number-verification/get-mobile', async (req, res) => {
     const body = parseInput(getMobileSchema, req.body);
-    const result = await exchange(services.config.carrierTimeoutMs, (signal) =>
-      carrier.getMobile(body.accessToken, { signal, h5: body.h5 ?? false, ...(body.outId ? { outId: body.outId } : {}) }),
-    );
+    const result = await carrierCall(() => getMobile(services, body.accessToken, { h5: body.h5 ?? false, ...(body.outId ? { outId: body.outId } : {}) }));
     res.json({ phoneNumber: result.phoneNumber, ...(body.outId ? { outId: body.outId } : {}) });
   });
 
   router.post('/v1/number-verification/verify-mobile', async (req, res) => {
     const body = parseInput(verifyMobileSchema, req.body);
     const number = requirePhoneNumber(body.phoneNumber);
-    const result = await exchange(services.config.carrierTimeoutMs, (signal) =>
-      carrier.verifyMobile(body.accessToken, number, { signal, h5: body.h5 ?? false, ...(body.outId ? { outId: body.outId } : {}) }),
+    const result = await carrierCall(() =>
+      verifyMobile(services, body.accessToken, number, { h5: body.h5 ?? false, ...(body.outId ? { outId: body.outId } : {}) }),
     );
     res.json({ verifyResult: result.verifyResult, ...(body.outId ? { outId: body.outId } : {}) });
   });
 
   router.post('/v1/sms-verification/send-code', async (req, res) => {
-    const body = parseInput(sendCodeSchema, req.body);
-    const number = requirePhoneNumber(body.phoneNumber);
-    // The budget is per access key (already authenticated above): a client-chosen schemeName must not open a new budget.
-    const basic = req.headers.authorization?.split(' ', 2)[1] ?? '';
-    const accessKeyId = Buffer.from(basic, 'base64').toString('utf8').split(':', 1)[0] ?? '';
-    const admission = await services.limits.sms.admit({ phoneNumber: number, budgetKey: `plain:${accessKeyId}` });
-    if (!admission.admitted) {
-      // A country not allowed, a prefix limit and a spent budget answer alike.
-      throw new ApiError(429, 'SMS_LIMITED', 'no code can be sent to this number now', undefined, admission.retryAfterSeconds);
-    }
-    const result = await sms.sendCode({
-      scope: `plain:${body.schemeName}`,
-      phoneNumber: number,
-      codeLength: body.codeLength,
-      codeType: body.codeType,
-      validitySeconds: body.validitySeconds,
-      resendIntervalSeconds: body.resendIntervalSeconds,
-      duplicatePolicy: body.duplicatePolicy,
-      maxWrongTries: body.maxWrongTries,
-      ...(body.template ? { template: body.template } : {}),
-      // The client's OutId is only an audit tag (echoed back), not an idempotency key: a reused OutId must not swallow a new SMS.
-      returnCode: body.returnVerifyCode,
-    });
+    const { phoneNumber: rawNumber, outId, returnVerifyCode, ...body } = parseInput(sendCodeSchema, req.body);
+    const phoneNumber = requirePhoneNumber(rawNumber);
+    const result = await sendPlainCode(services, { ...body, phoneNumber, returnCode: returnVerifyCode }, `plain:${String(res.locals.accessKeyId)}`);
     if (!result.sent) {
-      if (result.reason !== 'DELIVERY_FAILED' || result.permanent) await admission.release();
-      if (result.reason === 'TOO_SOON') {
-        const seconds = Math.max(1, Math.ceil((result.resendAvailableAt - services.clock()) / 1000));
-        throw new ApiError(
-          429,
-          'SMS_TOO_SOON',
-          `a code was sent to this number less than ${body.resendIntervalSeconds} s ago`,
-          { resendAvailableAt: new Date(result.resendAvailableAt).toISOString() },
-          seconds,
-        );
+      switch (result.reason) {
+        case 'LIMITED':
+          throw new ApiError(429, 'SMS_LIMITED', 'no code can be sent to this number now', undefined, result.retryAfterSeconds);
+        case 'TOO_SOON':
+          throw new ApiError(
+            429,
+            'SMS_TOO_SOON',
+            `a code was sent to this number less than ${body.resendIntervalSeconds} s ago`,
+            { resendAvailableAt: new Date(result.resendAvailableAt).toISOString() },
+            result.retryAfterSeconds,
+          );
+        case 'DAILY_LIMIT':
+          throw new ApiError(429, 'SMS_DAILY_LIMIT', 'this number has had all the codes it may get today', undefined, 3600);
+        case 'UNDELIVERABLE':
+          throw new ApiError(400, 'SMS_UNDELIVERABLE', 'the SMS could not be delivered');
+        case 'DELIVERY_FAILED':
+          throw new ApiError(502, 'SMS_DELIVERY_FAILED', 'the SMS could not be delivered');
       }
-      if (result.reason === 'DAILY_LIMIT') {
-        services.limits.sms.recordLimited('smsPerNumberDaily');
-        throw new ApiError(429, 'SMS_DAILY_LIMIT', 'this number has had all the codes it may get today', undefined, 3600);
-      }
-      throw new ApiError(result.permanent ? 400 : 502, result.permanent ? 'SMS_UNDELIVERABLE' : 'SMS_DELIVERY_FAILED', 'the SMS could not be delivered');
     }
     res.json({
       bizId: result.bizId,
       expiresAt: new Date(result.expiresAt).toISOString(),
       resendAvailableAt: new Date(result.resendAvailableAt).toISOString(),
-      ...(body.outId ? { outId: body.outId } : {}),
+      ...(outId ? { outId } : {}),
       ...(result.code ? { verifyCode: result.code } : {}),
     });
   });
 
   router.post('/v1/sms-verification/check-code', async (req, res) => {
     const body = parseInput(checkCodeSchema, req.body);
-    const number = requirePhoneNumber(body.phoneNumber);
-    await services.limits.consume('codeCheckPerNumber', number);
-    const result = await sms.checkCode({ scope: `plain:${body.schemeName}`, phoneNumber: number, code: body.code, caseSensitive: body.caseSensitive });
+    const result = await checkPlainCode(services, { ...body, phoneNumber: requirePhoneNumber(body.phoneNumber) });
     // The vendor answers PASS or UNKNOWN; the reason of a failure is extra, and the same for unknown and expired codes.
     res.json({ verifyResult: result.result === 'PASS' ? 'PASS' : 'UNKNOWN', ...(result.result === 'PASS' ? {} : { reason: result.result }) });
   });
@@ -146,9 +123,9 @@ function requirePhoneNumber(raw: string): string {
   return number;
 }
 
-async function exchange<T>(timeoutMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function carrierCall<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await withCarrierDeadline(timeoutMs, call);
+    return await call();
   } catch (error) {
     if (error instanceof CarrierError) {
       const failure = carrierFailures[error.kind];

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import express, { Router, type Response } from 'express';
+import type { Logger } from 'pino';
+import { CarrierError } from '../../../adapters/carrier/carrierGateway.js';
+import { SmsCodeBusyError } from '../../../adapters/sms/smsVerification.js';
+import { vendorActions } from '../../vendorApi/vendorActions.js';
+import { throttled, VendorError } from '../../vendorApi/vendorError.js';
+import { VendorParams } from '../../vendorApi/vendorParams.js';
+import { readVendorRequest } from '../../vendorApi/vendorRequest.js';
+import { checkVendorSignature } from '../../vendorApi/vendorSignatureCheck.js';
+import { ApiError } from '../apiError.js';
+import { clientIp } from '../clientIp.js';
+import { isStoreUnavailable } from '../errorHandler.js';
+import type { Services } from '../services.js';
+
+const apiVersion = '2017-05-25';
+
+/**
+ * The vendor-compatible endpoint: Alibaba Cloud's Dypnsapi 2017-05-25 RPC at the server root, so
+ * an app backend written for the vendor points the official SDK at numberflow and works unchanged.
+ * Requests are signed by a numberflow access key (ACS3-HMAC-SHA256 or HMAC-SHA1); answers and
+ * errors come in the vendor's shapes and statuses, `{RequestId, Code, Message, …}`.
+ */
+export function vendorApiRoutes(services: Services): Router {
+  const router = Router();
+  // The signature covers the raw body, so the endpoint reads it itself (any media type, 16 kB), inside the handler so its errors are answered in the vendor's shape.
+  const rawBody = express.raw({ type: () => true, limit: '16kb' });
+
+  const answer = async (req: express.Request, res: Response) => {
+    const requestId = randomUUID().toUpperCase();
+    try {
+      await services.limits.consume('backendCallPerIp', clientIp(req));
+      await new Promise<void>((resolve, reject) => rawBody(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+      const request = readVendorRequest(req, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+      if (!request.action) throw new VendorError(400, 'MissingAction', 'Action is mandatory for this action.');
+      const version = request.headers['x-acs-version'] ?? request.params.Version;
+      if (version !== undefined && version !== apiVersion) throw new VendorError(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
+      const { key } = await checkVendorSignature(request, {
+        accessKeys: services.accessKeys,
+        kv: services.storage.kv,
+        clock: services.clock,
+        clockSkewMs: services.config.vendorApi.clockSkewMs,
+      });
+      const action = Object.hasOwn(vendorActions, request.action) ? vendorActions[request.action] : undefined;
+      if (!action) throw new VendorError(404, 'InvalidAction.NotFound', `Specified api ${request.action} is not found, please check your url and method.`);
+      if (action.managesSchemes && !key.manageSchemes) {
+        throw new VendorError(403, 'UnauthorizedOperation', 'This access key may not manage schemes (POST /v1/admin/access-keys with manageSchemes: true).');
+      }
+      const reply = await action.run({ services, params: new VendorParams(request.params), key });
+      send(res, 200, { RequestId: requestId, ...reply });
+    } catch (error) {
+      const vendorError = asVendorError(error, services.logger);
+      if (vendorError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(vendorError.retryAfterSeconds));
+      send(res, vendorError.status, { RequestId: requestId, Code: vendorError.code, Message: vendorError.message });
+    }
+  };
+
+  router.get('/', (req, res) => {
+    // A person opening the server in a browser gets the API reference, not a vendor error.
+    const vendorCall = req.headers['x-acs-action'] !== undefined || req.query.Action !== undefined || req.headers.authorization !== undefined;
+    if (!vendorCall && req.accepts(['json', 'html']) === 'html') return res.redirect(302, '/docs');
+    return answer(req, res);
+  });
+  router.post('/', answer);
+  return router;
+}
+
+function send(res: Response, status: number, body: Record<string, unknown>): void {
+  res.status(status).setHeader('x-acs-request-id', String(body.RequestId)).type('application/json;charset=utf-8').send(JSON.stringify(body));
+}
+
+/** Every failure in the vendor's words; nothing a client sends gets a 500, and no stack leaves. */
+function asVendorError(error: unknown, logger: Logger): VendorError {
+  if (error instanceof VendorError) return error;
+  if (error instanceof ApiError) {
+    if (error.status === 429) return throttled(error.retryAfterSeconds ?? 1);
+    return new VendorError(error.status, error.code, error.message);
+  }
+  if (error instanceof SmsCodeBusyError) return throttled(1);
+  if (error instanceof CarrierError) return new VendorError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
+  const parserType = (error as { type?: unknown })?.type;
+  if (parserType === 'entity.too.large') return new VendorError(413, 'RequestEntityTooLarge', 'The request body is too large.');
+  if (typeof parserType === 'string') return new VendorError(400, 'InvalidParameters', 'The request body could not be read.');
+  if (isStoreUnavailable(error)) return new VendorError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
+  logger.error({ err: error }, 'vendor endpoint: unhandled error');
+  return new VendorError(500, 'InternalError', 'The request processing has failed due to some unknown error.');
+}

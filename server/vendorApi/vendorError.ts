@@ -1,0 +1,23 @@
+/**
+ * An error in the vendor's protocol: HTTP status plus the `Code` and `Message` the official SDK
+ * turns into `ClientError` (4xx), `ThrottlingError` (a `Code` with "Throttling") or `ServerError` (5xx).
+ */
+export class VendorError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds, sent as `Retry-After` with throttling. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'VendorError';
+  }
+}
+
+export const missingParameter = (name: string) => new VendorError(400, `Missing${name}`, `${name} is mandatory for this action.`);
+export const invalidParameter = (name: string, why?: string) =>
+  new VendorError(400, 'InvalidParameters', `Specified parameter ${name} is not valid${why ? `: ${why}` : ''}.`);
+export const incompleteSignature = () => new VendorError(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards.');
+export const throttled = (retryAfterSeconds: number) =>
+  new VendorError(400, 'Throttling.User', 'Request was denied due to user flow control.', retryAfterSeconds);
