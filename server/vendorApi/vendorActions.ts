@@ -131,7 +131,10 @@ export const vendorActions: Record<string, VendorAction> = {
       if (!scheme) throw schemeNotFound();
       const now = services.clock();
       const claims = { schemeCode: scheme.code, platform: scheme.platform };
-      const [access, jwt] = await Promise.all([services.authTokens.issue(claims, h5AccessTokenSeconds, now), services.authTokens.issue(claims, h5JwtTokenSeconds, now)]);
+      const [access, jwt] = await Promise.all([
+        services.authTokens.issue(claims, h5AccessTokenSeconds, now),
+        services.authTokens.issue(claims, h5JwtTokenSeconds, now),
+      ]);
       return ok({ TokenInfo: { AccessToken: access.authToken, JwtToken: jwt.authToken } });
     },
   },

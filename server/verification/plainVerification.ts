@@ -12,8 +12,14 @@ import type { Services } from '../http/services.js';
 type PlainServices = Pick<Services, 'adapters' | 'config' | 'limits' | 'clock'>;
 
 /** Calls the carrier gateway under the configured deadline; a failure is thrown as `CarrierError`. */
-export function callCarrier<T>(services: PlainServices, call: (options: CarrierCallOptions) => Promise<T>, options: { h5: boolean; outId?: string }): Promise<T> {
-  return withCarrierDeadline(services.config.carrierTimeoutMs, (signal) => call({ signal, h5: options.h5, ...(options.outId ? { outId: options.outId } : {}) }));
+export function callCarrier<T>(
+  services: PlainServices,
+  call: (options: CarrierCallOptions) => Promise<T>,
+  options: { h5: boolean; outId?: string },
+): Promise<T> {
+  return withCarrierDeadline(services.config.carrierTimeoutMs, (signal) =>
+    call({ signal, h5: options.h5, ...(options.outId ? { outId: options.outId } : {}) }),
+  );
 }
 
 export function getMobile(services: PlainServices, accessToken: string, options: { h5: boolean; outId?: string }) {
@@ -70,10 +76,7 @@ export async function sendPlainCode(services: PlainServices, input: PlainSendInp
 }
 
 /** Checks a code, counted against the number's daily check limit (a 429 `ApiError` beyond it). */
-export async function checkPlainCode(
-  services: PlainServices,
-  input: { phoneNumber: string; code: string; schemeName: string; caseSensitive: boolean },
-) {
+export async function checkPlainCode(services: PlainServices, input: { phoneNumber: string; code: string; schemeName: string; caseSensitive: boolean }) {
   await services.limits.consume('codeCheckPerNumber', input.phoneNumber);
   return services.adapters.sms.checkCode({
     scope: plainScope(input.schemeName),

@@ -7,7 +7,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy, type Policy, type SceneCode } from '../../machines/index.js';
 import { signWebhook } from '../../server/webhooks/webhookSignature.js';
-import { alicloudAdapterEnvironment, startDypnsEmulator, type DypnsEmulator, type DypnsFault, type RecordedRequest, type SentSms } from '../emulator/dypnsEmulator.js';
+import {
+  alicloudAdapterEnvironment,
+  startDypnsEmulator,
+  type DypnsEmulator,
+  type DypnsFault,
+  type RecordedRequest,
+  type SentSms,
+} from '../emulator/dypnsEmulator.js';
 import { FusionAuthFlow, androidScheme, h5Scheme } from '../support/fusionAuthFlow.js';
 import { startTestServer, testCredentials, type TestServer } from '../support/testServer.js';
 import { until } from '../support/until.js';

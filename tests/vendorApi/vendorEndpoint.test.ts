@@ -74,7 +74,9 @@ describe.each([
     );
     expect(wrong).toBeInstanceOf(ClientError);
     expect(wrong).toMatchObject({ code: 'isv.ValidateFail', statusCode: 400 });
-    const other = await thrown(() => sdk({ v2 }).checkSmsVerifyCode(new $D.CheckSmsVerifyCodeRequest({ phoneNumber, verifyCode: code, schemeName: 'another' })));
+    const other = await thrown(() =>
+      sdk({ v2 }).checkSmsVerifyCode(new $D.CheckSmsVerifyCodeRequest({ phoneNumber, verifyCode: code, schemeName: 'another' })),
+    );
     expect(other).toMatchObject({ code: 'isv.ValidateFail' });
     const pass = await sdk({ v2 }).checkSmsVerifyCode(new $D.CheckSmsVerifyCodeRequest({ phoneNumber, verifyCode: code, outId: 'check-1' }));
     expect(pass.body).toMatchObject({ code: 'OK', success: true, model: { verifyResult: 'PASS', outId: 'check-1' } });
@@ -116,7 +118,13 @@ describe('Fusion-Auth through the SDK', () => {
       new $D.GetFusionAuthTokenRequest({ schemeCode: 'FA000000000000002', platform: 'iOS', bundleId: 'com.example.numberflow', durationSeconds: 3600 }),
     );
     expect(ios.body?.code).toBe('OK');
-    const base = { schemeCode: androidScheme.code, platform: 'Android', packageName: androidScheme.packageName, packageSign: androidScheme.packageSign, durationSeconds: 900 };
+    const base = {
+      schemeCode: androidScheme.code,
+      platform: 'Android',
+      packageName: androidScheme.packageName,
+      packageSign: androidScheme.packageSign,
+      durationSeconds: 900,
+    };
     expect(await thrown(() => sdk().getFusionAuthToken(new $D.GetFusionAuthTokenRequest({ ...base, schemeCode: 'FA999999999999' })))).toMatchObject({
       code: 'VerifySchemeNotExist',
       statusCode: 400,
@@ -209,7 +217,9 @@ describe('scheme management through the SDK', () => {
   it('a scheme with an invalid identity is refused with InvalidParameters and not created', async () => {
     const before = (await ctx.server.api.get('/v1/admin/schemes', 'admin')).body.schemes.length;
     const error = await thrown(() =>
-      sdk().createSchemeConfig(new $D.CreateSchemeConfigRequest({ schemeName: 'Broken', platform: 'Android', androidPackageName: 'com.example.broken', androidPackageSign: 'short' })),
+      sdk().createSchemeConfig(
+        new $D.CreateSchemeConfigRequest({ schemeName: 'Broken', platform: 'Android', androidPackageName: 'com.example.broken', androidPackageSign: 'short' }),
+      ),
     );
     expect(error).toMatchObject({ code: 'InvalidParameters', statusCode: 400 });
     expect((await ctx.server.api.get('/v1/admin/schemes', 'admin')).body.schemes.length).toBe(before);

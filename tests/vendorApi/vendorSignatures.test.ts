@@ -150,7 +150,10 @@ describe('raw requests', () => {
     const badTime = signedV1Params('POST', 'GetMobile', { AccessToken: 'x' }, operatorKey);
     badTime.Timestamp = 'yesterday';
     expect(await api().request('POST', `/?${new URLSearchParams(badTime)}`)).toMatchObject({ status: 400, body: { Code: 'InvalidTimeStamp.Format' } });
-    const big = await api().request('POST', '/?Action=GetMobile', { rawBody: 'x'.repeat(20_000), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const big = await api().request('POST', '/?Action=GetMobile', {
+      rawBody: 'x'.repeat(20_000),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(big).toMatchObject({ status: 413, body: { Code: 'RequestEntityTooLarge' } });
     for (const authorization of ['ACS3-HMAC-SHA256 nonsense', 'Basic abc', 'ACS3-HMAC-SHA256 Credential=x,SignedHeaders=host,Signature=' + '0'.repeat(64)]) {
       const answer = await api().request('POST', '/?AccessToken=x', { headers: { authorization, 'x-acs-action': 'GetMobile' } });
@@ -185,6 +188,9 @@ describe('a browser at the root', () => {
     const page = await fetch(`${ctx.server.baseUrl}/`, { headers: { accept: 'text/html,application/xhtml+xml' }, redirect: 'manual' });
     expect(page.status).toBe(302);
     expect(page.headers.get('location')).toBe('/docs');
-    expect(await ctx.server.api.request('GET', '/', { headers: { accept: 'application/json' } })).toMatchObject({ status: 400, body: { Code: 'MissingAction' } });
+    expect(await ctx.server.api.request('GET', '/', { headers: { accept: 'application/json' } })).toMatchObject({
+      status: 400,
+      body: { Code: 'MissingAction' },
+    });
   });
 });

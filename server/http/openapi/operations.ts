@@ -829,15 +829,20 @@ const vendorOperation = (method: 'get' | 'post'): Operation => ({
   description:
     'The vendor-compatible endpoint: the action from `x-acs-action` or `Action`, its parameters from the query or a form body, ' +
     'signed by a numberflow access key with ACS3-HMAC-SHA256 (`Authorization` header) or HMAC-SHA1 v1 (`Signature` parameter), ' +
-    'within the clock-skew window and with a fresh nonce. Answers carry the vendor\'s PascalCase payloads; business outcomes ' +
-    '(`isv.*`, `biz.*`) come with 200, gateway errors with the vendor\'s status. Actions: ' +
+    "within the clock-skew window and with a fresh nonce. Answers carry the vendor's PascalCase payloads; business outcomes " +
+    "(`isv.*`, `biz.*`) come with 200, gateway errors with the vendor's status. Actions: " +
     vendorActionNames.join(', ') +
     '.',
   tag: 'vendor-compatible',
   security: 'vendorSignature',
   vendorEnvelope: true,
   query: vendorQuery,
-  success: { status: 200, description: "the action's answer in the vendor's shape", schema: vendorReplySchema, headers: { 'x-acs-request-id': 'the RequestId' } },
+  success: {
+    status: 200,
+    description: "the action's answer in the vendor's shape",
+    schema: vendorReplySchema,
+    headers: { 'x-acs-request-id': 'the RequestId' },
+  },
   errors: vendorErrors,
 });
 const vendorCompatible: Operation[] = [vendorOperation('get'), vendorOperation('post')];

@@ -50,7 +50,9 @@ export const vendorReplySchema = z
     Code: z.string().describe('`OK`, or a business outcome such as `isv.TOKEN_INVALID`, `isv.MOBILE_NUMBER_ILLEGAL`, `biz.FREQUENCY`'),
     Message: z.string(),
   })
-  .describe("The action's payload in the vendor's PascalCase: `Model`, `GetMobileResultDTO`, `GateVerifyResultDTO`, `GateVerify`, `Data`, `TokenInfo`, `Success`…");
+  .describe(
+    "The action's payload in the vendor's PascalCase: `Model`, `GetMobileResultDTO`, `GateVerifyResultDTO`, `GateVerify`, `Data`, `TokenInfo`, `Success`…",
+  );
 
 // ---- health ----
 
