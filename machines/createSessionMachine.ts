@@ -108,11 +108,12 @@ export function createSessionMachine(policy: Policy) {
     },
   });
 
-  /** The transition a risk node takes for a risky result, per the policy's route. */
-  const riskRoute = (route: RiskRoute, captchaId: string, uplinkId: string) => {
-    if (route === 'captcha' && nodes.captcha.enabled) return { target: `#${captchaId}` };
-    if (route === 'uplinkSms' && nodes.uplinkSms.enabled) return { target: `#${uplinkId}` };
-    return toFailed('blocked');
+  /** The transition a risk node takes for a risky result, per the policy's route, after recording the assessment. */
+  const riskRoute = (route: RiskRoute, captchaId: string, uplinkId: string, record: typeof recordPhoneRisk) => {
+    if (route === 'captcha' && nodes.captcha.enabled) return { target: `#${captchaId}`, actions: record };
+    if (route === 'uplinkSms' && nodes.uplinkSms.enabled) return { target: `#${uplinkId}`, actions: record };
+    const failed = toFailed('blocked');
+    return { ...failed, actions: [record, failed.actions] };
   };
 
   const phaseState = (phase: ProofPhase, next: string) => {
@@ -290,8 +291,7 @@ export function createSessionMachine(policy: Policy) {
                   PHONE_RISK_RESULT: [
                     {
                       guard: 'phoneRisky',
-                      ...riskRoute(nodes.phoneRisk.onRisk, ids.captcha, ids.uplink),
-                      actions: recordPhoneRisk,
+                      ...riskRoute(nodes.phoneRisk.onRisk, ids.captcha, ids.uplink, recordPhoneRisk),
                     },
                     {
                       target: 'phoneRiskCleared',
@@ -474,8 +474,7 @@ export function createSessionMachine(policy: Policy) {
                 ENDPOINT_RISK_RESULT: [
                   {
                     guard: 'endpointRisky',
-                    ...riskRoute(nodes.endpointRisk.onRisk, stateIds.captcha, firstPhase.uplink),
-                    actions: recordEndpointRisk,
+                    ...riskRoute(nodes.endpointRisk.onRisk, stateIds.captcha, firstPhase.uplink, recordEndpointRisk),
                   },
                   {
                     target: `#${firstPhase.phase}`,

@@ -22,6 +22,7 @@ import { SessionEngine } from './engine/sessionEngine.js';
 import { UplinkCodes } from './engine/uplinkCodes.js';
 import { createApp } from './http/createApp.js';
 import type { Services } from './http/services.js';
+import { LiveStreams } from './http/liveStreams.js';
 import { BullMqJobQueue } from './jobs/bullmqJobQueue.js';
 import { InProcessJobQueue } from './jobs/inProcessJobQueue.js';
 import type { JobQueue } from './jobs/jobQueue.js';
@@ -215,6 +216,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     metrics,
     limits,
     adapters: { carrier, sms },
+    liveStreams: new LiveStreams(),
     ...(simulatorsActive ? { simulator: { carrier: simulatorCarrier, outbox, recycledNumbers } } : {}),
   };
   return {
@@ -223,6 +225,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     firstRun,
     jobs,
     async close(graceMs = config.shutdownGraceMs) {
+      services.liveStreams.closeAll();
       clearInterval(sweeper);
       await jobs.close(graceMs);
       await storage.close();

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
       );
     });
     server.closeIdleConnections();
+    // Live streams would hold the server open; browsers reconnect elsewhere and resume.
+    numberflow.services.liveStreams.closeAll();
     setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,5 +1,5 @@
 import { __unsafe_getAllOwnEventDescriptors, initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { sessionStatus, type SessionEvent, type SessionInput, type SessionMachine } from '../../machines/index.js';
+import { sessionStatus, type Policy, type SessionEvent, type SessionInput, type SessionMachine } from '../../machines/index.js';
 import { ApiError } from '../http/apiError.js';
 import type { PolicyRepository } from '../policies/policyRepository.js';
 import type { PendingAction, SessionLogEntry, SessionRecord, SessionStore, TimerEntry } from '../stores/sessionStore.js';
@@ -225,6 +225,16 @@ export class SessionEngine {
       timers += Object.keys(record.timers).length;
     }
     return { actions, timers };
+  }
+
+  /** The machine of a policy (built once per version and cached). */
+  machineForPolicy(policy: Policy, version: string): RegisteredMachine {
+    return this.options.machines.forPolicy(policy, version);
+  }
+
+  /** The machine of a stored policy version (built once and cached), e.g. to replay a session against another version. */
+  machineForVersion(version: string): Promise<RegisteredMachine | null> {
+    return this.options.machines.forVersion(version);
   }
 
   async log(id: string): Promise<SessionLogEntry[]> {

@@ -12,6 +12,9 @@ import { healthRoutes } from './routes/healthRoutes.js';
 import { sessionRoutes } from './routes/sessionRoutes.js';
 import { simulatorRoutes } from './routes/simulatorRoutes.js';
 import { webhookRoutes } from './routes/webhookRoutes.js';
+import { consoleRoutes } from './routes/consoleRoutes.js';
+import { policyChartRoutes } from './routes/policyChartRoutes.js';
+import { sessionInsightRoutes } from './routes/sessionInsightRoutes.js';
 import { vendorApiRoutes } from './routes/vendorApiRoutes.js';
 import type { Services } from './services.js';
 
@@ -36,9 +39,12 @@ export function createApp(services: Services): Express {
   app.use(sessionRoutes(services));
   app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, adminToken: services.adminToken, production: services.config.production }));
   app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes, adminToken: services.adminToken }));
+  app.use(policyChartRoutes(services));
   app.use(policyRoutes(services));
+  app.use(sessionInsightRoutes(services));
   app.use(adminRoutes(services));
   app.use(simulatorRoutes(services));
+  app.use(consoleRoutes());
   app.use(docsRoutes({ simulator: services.simulator !== undefined }));
   app.use(unknownRoute);
   app.use(errorHandler(services.logger));

@@ -6,6 +6,7 @@ import type { SimulatorCarrier } from '../../adapters/carrier/simulatorCarrier.j
 import type { SimulatorSmsOutbox } from '../../adapters/sms/simulatorSmsOutbox.js';
 import type { AccessKeyRepository } from '../accessKeys/accessKeyRepository.js';
 import type { Config } from '../config/config.js';
+import type { LiveStreams } from './liveStreams.js';
 import type { SessionEngine } from '../engine/sessionEngine.js';
 import type { UplinkCodes } from '../engine/uplinkCodes.js';
 import type { RateLimits } from '../limits/rateLimits.js';
@@ -40,6 +41,8 @@ export interface Services {
   limits: RateLimits;
   /** The outside world, as the configuration chose it. */
   adapters: { carrier: CarrierGateway; sms: SmsVerification };
+  /** The open live streams of sessions (Server-Sent Events), ended at shutdown. */
+  liveStreams: LiveStreams;
   /** Present only while the simulator adapters are active. */
   simulator?: { carrier: SimulatorCarrier; outbox: SimulatorSmsOutbox; recycledNumbers: SimulatorRecycledNumbers };
 }

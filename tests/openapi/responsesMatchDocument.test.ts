@@ -195,6 +195,27 @@ describe('the answers of the server conform to the document', () => {
     await call('GET', '/v1/admin/sessions', { ...admin, query: '?limit=0' }, 400);
   });
 
+  it('operator: a session as pictures, live and replayed; the charts of policies; the console', async () => {
+    const list = await call('GET', '/v1/admin/sessions', { ...admin, query: '?limit=5' }, 200);
+    const session = list.body.sessions.find((s: { status: string }) => s.status !== 'pending') ?? list.body.sessions[0];
+    const params = { id: session.id as string };
+    expect((await call('GET', '/v1/admin/sessions/{id}/chart', { ...admin, params }, 200)).body).toMatch(/^<svg/);
+    expect((await call('GET', '/v1/admin/sessions/{id}/chart', { ...admin, params, query: '?format=dot' }, 200)).body).toMatch(/^digraph/);
+    await call('GET', '/v1/admin/sessions/{id}/chart', { ...admin, params, query: '?format=png' }, 400);
+    await call('GET', '/v1/admin/sessions/{id}/timeline', { ...admin, params }, 200);
+    await call('GET', '/v1/admin/sessions/{id}/timeline', { ...admin, params: { id: 'no-such-session' } }, 404);
+    if (session.status !== 'pending') expect((await call('GET', '/v1/admin/sessions/{id}/live', { ...admin, params }, 200)).body).toContain('event: end');
+    const replayed = await call('POST', '/v1/admin/sessions/{id}/replay', { ...admin, params, body: {} }, 200);
+    expect(replayed.body).toMatchObject({ mode: 'replay', matches: true });
+    await call('POST', '/v1/admin/sessions/{id}/replay', { ...admin, params, body: { policyVersion: 'nope' } }, 404);
+    await call('POST', '/v1/admin/sessions/{id}/replay', { ...admin, params, body: { policyVersion: 'a', policy: {} } }, 400);
+    await call('GET', '/v1/admin/policies/{sceneCode}/chart', { ...admin, params: { sceneCode: '100001' }, query: '?sessions=recent' }, 200);
+    await call('GET', '/v1/admin/policies/{sceneCode}/chart', { ...admin, params: { sceneCode: '999999' } }, 404);
+    await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/chart', { ...admin, params: { code: androidScheme.code, sceneCode: '100001' } }, 200);
+    await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/chart', { params: { code: androidScheme.code, sceneCode: '100001' } }, 401);
+    expect((await call('GET', '/console', {}, 200)).body).toContain('numberflow console');
+  });
+
   it('operator: global policies', async () => {
     const scene = { sceneCode: '100004' };
     await call('GET', '/v1/admin/policies', admin, 200);

@@ -59,7 +59,7 @@ describe('endpoint risk routes a risky device per policy', () => {
   it('with onRisk block a hooked, rooted device fails at once; a clean one goes to number auth', async () => {
     const authToken = await ctx.flow.authToken(schemes.block);
     const blocked = await ctx.flow.openOk(authToken, '100001', { hooked: true, rooted: true });
-    expect(blocked).toMatchObject({ status: 'failed', nextAction: { type: 'none' } });
+    expect(blocked).toMatchObject({ status: 'failed', failureReason: 'blocked', nextAction: { type: 'none' } });
     expect(await reasons(blocked.id, 'ENDPOINT_RISK_RESULT')).toEqual(['hooking framework +60', 'rooted or jailbroken +30', 'score 90 > threshold 70']);
     const clean = await ctx.flow.openOk(authToken, '100001', { packageName: androidScheme.packageName, simOperator: '46000' });
     expect(clean.nextAction.type).toBe('numberAuth');

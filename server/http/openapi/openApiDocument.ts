@@ -248,7 +248,7 @@ function responsesOf(op: Operation, refOf: (schema: z.ZodType) => string): JsonO
       ...(success.schema
         ? { content: { 'application/json': { schema: { $ref: refOf(success.schema) } }, ...textAlternatives(success.alternatives) } }
         : success.contentType
-          ? { content: { [success.contentType]: { schema: { type: 'string' } } } }
+          ? { content: { [success.contentType]: { schema: { type: 'string' } }, ...textAlternatives(success.alternatives) } }
           : {}),
     },
   };

@@ -21,6 +21,8 @@ import { phoneListsSchema, phoneListsViewSchema } from '../routes/phoneListRoute
 import { recycledNumberSchema } from '../routes/simulatorRoutes.js';
 import { carrierTokenSchema, smsQueryPhoneNumberSchema, uplinkSmsSchema as simulatorUplinkSmsSchema } from '../routes/simulatorRoutes.js';
 import { webhookRegistrationSchema } from '../routes/webhookRoutes.js';
+import { chartSessionsSchema } from '../routes/policyChartRoutes.js';
+import { chartFormatSchema, replayRequestSchema } from '../routes/sessionInsightRoutes.js';
 import { sessionIdPattern } from '../sessionId.js';
 import { vendorActions } from '../../vendorApi/vendorActions.js';
 import type { Operation, Parameter } from './operationTypes.js';
@@ -40,6 +42,7 @@ import {
   policyVersionSchema,
   policyViewSchema,
   readyResponseSchema,
+  replayReportSchema,
   savedPolicySchema,
   schemeListSchema,
   schemePolicyListSchema,
@@ -136,6 +139,17 @@ const health: Operation[] = [
 ];
 
 const reference: Operation[] = [
+  {
+    method: 'get',
+    path: '/console',
+    operationId: 'getConsole',
+    summary: 'The console: state charts, sessions live, replays',
+    description: 'Pages for product owners and testers, served by this server (no CDN). They read the operator API with the admin token typed into the page.',
+    tag: 'reference',
+    security: 'none',
+    storeFree: true,
+    success: { status: 200, description: 'the console page', contentType: 'text/html' },
+  },
   {
     method: 'get',
     path: '/openapi.json',
@@ -503,6 +517,63 @@ const adminSessions: Operation[] = [
     success: { status: 200, description: 'the event log', schema: sessionTraceSchema },
     errors: { 404: ['SESSION_NOT_FOUND'] },
   },
+  {
+    method: 'get',
+    path: '/v1/admin/sessions/{id}/chart',
+    operationId: 'getSessionChart',
+    summary: "A session's state chart: where it is, and the way it came",
+    description: 'The chart of the policy version the session runs, its current state filled and the transitions it took drawn bold.',
+    tag: 'admin: sessions',
+    security: 'admin',
+    pathParams: { id: sessionId },
+    query: { format: { schema: chartFormatSchema, description: '`svg` (default) or `dot`' } },
+    success: { status: 200, description: 'the chart', contentType: 'image/svg+xml', alternatives: { 'text/vnd.graphviz': 'with `format=dot`' } },
+    errors: { 400: ['VALIDATION_FAILED'], 404: ['SESSION_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/sessions/{id}/timeline',
+    operationId: 'getSessionTimeline',
+    summary: "A session's timeline, as a picture",
+    description:
+      'One row per log entry: time since the start, where the event came from (client, shell, timer), what it said (no secrets), the state after it.',
+    tag: 'admin: sessions',
+    security: 'admin',
+    pathParams: { id: sessionId },
+    success: { status: 200, description: 'the timeline', contentType: 'image/svg+xml' },
+    errors: { 404: ['SESSION_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/sessions/{id}/live',
+    operationId: 'followSession',
+    summary: "A session's steps as they happen (Server-Sent Events)",
+    description:
+      "`event: entry` for every log entry (its `id` is the entry's version: a reconnect with `Last-Event-ID`, or `?after=`, resumes after it), " +
+      '`event: session` with the session view after each change, `event: end` when the session is over. Ends by itself; a stream lives at most 10 minutes.',
+    tag: 'admin: sessions',
+    security: 'admin',
+    pathParams: { id: sessionId },
+    query: { after: { schema: z.coerce.number().int().min(0), description: 'resume after this log version' } },
+    headers: { 'last-event-id': { schema: z.string(), description: 'the same, as an EventSource sends it on reconnect' } },
+    success: { status: 200, description: 'the stream', contentType: 'text/event-stream' },
+    errors: { 404: ['SESSION_NOT_FOUND'] },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/sessions/{id}/replay',
+    operationId: 'replaySession',
+    summary: 'Replay a session, or what-if replay it under another policy',
+    description:
+      "With no body: the recorded log through the machine of the policy version the session ran, step by step against the recorded states (a tester's proof the run is reproducible). " +
+      "With `policyVersion` (e.g. from a policy's versions) or a draft `policy`: the recorded events under that policy instead, showing where the session would have gone another way.",
+    tag: 'admin: sessions',
+    security: 'admin',
+    pathParams: { id: sessionId },
+    body: { schema: replayRequestSchema, required: false },
+    success: { status: 200, description: 'the replay report', schema: replayReportSchema },
+    errors: { 400: ['VALIDATION_FAILED', 'SCENE_MISMATCH', 'POLICY_INVALID'], 404: ['SESSION_NOT_FOUND', 'POLICY_VERSION_NOT_FOUND'] },
+  },
 ];
 
 /** The routes the global and the scheme documents share (`documentRoutes` of policyRoutes.ts). */
@@ -524,6 +595,22 @@ function policyDocumentOperations(scope: 'global' | 'scheme'): Operation[] {
       summary: `Read ${what}`,
       success: { status: 200, description: 'the document and the policy in effect', schema: policyViewSchema, headers: etag },
       errors: { 404: notFound },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: `${base}/chart`,
+      operationId: `get${prefix}Chart`,
+      summary: `The state chart of ${what}`,
+      description:
+        'The statechart the policy in effect builds, for product owners: states, the events and guards between them, timers with their delays; ' +
+        'with `sessions=recent`, how many of the newest sessions on this policy version are in each state now.',
+      query: {
+        format: { schema: chartFormatSchema, description: '`svg` (default) or `dot` (Graphviz source)' },
+        sessions: { schema: chartSessionsSchema, description: '`recent`: a count of the newest sessions on each state' },
+      },
+      success: { status: 200, description: 'the chart', contentType: 'image/svg+xml', alternatives: { 'text/vnd.graphviz': 'with `format=dot`' } },
+      errors: { 400: ['VALIDATION_FAILED'], 404: notFound },
     },
     {
       ...common,

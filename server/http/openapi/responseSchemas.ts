@@ -36,6 +36,24 @@ export const errorResponseSchema = z.object({
   }),
 });
 
+// ---- replays ----
+
+const replayStepSchema = z.looseObject({
+  version: z.number().int(),
+  eventType: z.string().nullable().describe('null for an effect entry'),
+  recordedState: z.unknown(),
+});
+export const replayReportSchema = z
+  .looseObject({
+    mode: z.enum(['replay', 'whatIf']),
+    policyVersion: z.string().describe('the policy version the session ran'),
+    candidateVersion: z.string().optional().describe('whatIf: the policy version (or `draft:<hash>`) replayed against'),
+    steps: z.array(replayStepSchema),
+  })
+  .describe(
+    "replay: `matches` and per step the recorded and the replayed state; whatIf: `firstDivergence`, the candidate's final state and status, per step the candidate's state or why it did not take the event",
+  );
+
 // ---- the vendor-compatible endpoint ----
 
 export const vendorErrorSchema = z.object({

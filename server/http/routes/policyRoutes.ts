@@ -189,13 +189,13 @@ function authorOf(req: Request): string {
   return parseInput(authorSchema, Array.isArray(header) ? header.join(', ') : header, `${authorHeader} header`);
 }
 
-function parseSceneCode(req: Request): SceneCode {
+export function parseSceneCode(req: Request): SceneCode {
   const sceneCode = String(req.params.sceneCode);
   if (!isSceneCode(sceneCode)) throw new ApiError(404, 'SCENE_NOT_FOUND', `scene ${sceneCode} does not exist (scenes: ${sceneCodes.join(', ')})`);
   return sceneCode;
 }
 
-async function existingSchemeCode(services: PolicyRouteServices, req: Request): Promise<string> {
+export async function existingSchemeCode(services: PolicyRouteServices, req: Request): Promise<string> {
   const parsed = schemeCodeSchema.safeParse(req.params.code);
   const code = String(req.params.code);
   if (!parsed.success || !(await services.schemes.get(parsed.data))) throw new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${code} does not exist`);

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { Router } from 'express';
+
+/** The console's files: plain HTML, CSS and a browser module under visualizations/console, read once. */
+const consoleDir = new URL('../../../visualizations/console/', import.meta.url);
+const files = {
+  page: readFileSync(new URL('index.html', consoleDir), 'utf8'),
+  '/console.js': readFileSync(new URL('console.js', consoleDir), 'utf8'),
+  '/console.css': readFileSync(new URL('console.css', consoleDir), 'utf8'),
+};
+export const consoleAssetsPath = '/console/assets';
+
+/**
+ * Everything from this server, nothing inline: the page's own script and style only. The data
+ * comes from the operator API with the admin token the user types in; the page holds no data.
+ */
+const contentSecurityPolicy =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** `GET /console`: the product owners' and testers' pages (state charts, sessions live, replays). No auth on the files themselves. */
+export function consoleRoutes(): Router {
+  const router = Router();
+  router.get('/console', (_req, res) => {
+    res.set('content-security-policy', contentSecurityPolicy).set('x-content-type-options', 'nosniff').type('html').send(files.page);
+  });
+  router.use(consoleAssetsPath, (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (req.path === '/console.js') return void res.set('x-content-type-options', 'nosniff').type('js').send(files['/console.js']);
+    if (req.path === '/console.css') return void res.set('x-content-type-options', 'nosniff').type('css').send(files['/console.css']);
+    next();
+  });
+  return router;
+}

@@ -1,0 +1,153 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { createSessionMachine, policySchema, type Policy } from '../../../machines/index.js';
+import { policyVersionOf } from '../../policies/policyVersion.js';
+import { renderSvg, sessionTimelineSvg, stateChartDot } from '../../../visualizations/index.js';
+import { replaySession, whatIfReplay } from '../../replay/index.js';
+import type { SessionLogEntry } from '../../stores/sessionStore.js';
+import { ApiError } from '../apiError.js';
+import { authenticateAdmin } from '../authentication.js';
+import type { LiveStreams } from '../liveStreams.js';
+import type { Services } from '../services.js';
+import { parseSessionId, sessionNotFound } from '../sessionId.js';
+import { sessionView, statePath } from '../sessionView.js';
+import { parseInput } from '../validation.js';
+
+export const chartFormatSchema = z.enum(['svg', 'dot']).default('svg');
+export const replayRequestSchema = z
+  .object({
+    /** Replay against this policy version id (e.g. another version of the scheme's policy) instead of the session's own. */
+    policyVersion: z.string().min(1).max(128).optional(),
+    /** …or against a draft policy that was never saved. */
+    policy: policySchema.optional(),
+  })
+  .strict()
+  .refine((body) => !(body.policyVersion && body.policy), 'give policyVersion or policy, not both');
+/** How often a live stream looks for new entries. */
+const livePollMs = 400;
+
+/**
+ * What product owners and testers look at for one session (Bearer admin token): its state chart
+ * with where it is and where it went, its timeline, a live stream of its steps, and replays.
+ */
+export function sessionInsightRoutes(services: Services): Router {
+  const router = Router();
+  router.use('/v1/admin/sessions/:id/:view', (req, _res, next) => {
+    authenticateAdmin(req, services.adminToken);
+    next();
+  });
+
+  router.get('/v1/admin/sessions/:id/chart', async (req, res) => {
+    const format = parseInput(chartFormatSchema, req.query.format, 'format');
+    const { session, entries } = await sessionWithLog(services, req);
+    const dot = stateChartDot(session.machine.machine, {
+      current: session.snapshot.value,
+      visited: entries.map((e) => e.state),
+      visitedEvents: entries.map((e) => (typeof e.payload.type === 'string' ? e.payload.type : undefined)),
+    });
+    sendChart(res, format, dot);
+  });
+
+  router.get('/v1/admin/sessions/:id/timeline', async (req, res) => {
+    const { entries } = await sessionWithLog(services, req);
+    res.type('image/svg+xml; charset=utf-8').send(sessionTimelineSvg(entries));
+  });
+
+  router.post('/v1/admin/sessions/:id/replay', async (req, res) => {
+    const body = parseInput(replayRequestSchema, req.body ?? {});
+    const { session, entries } = await sessionWithLog(services, req);
+    if (!body.policy && !body.policyVersion) {
+      res.json({ mode: 'replay', policyVersion: session.record.policyVersion, ...replaySession(session.machine.machine, entries) });
+      return;
+    }
+    const candidate = body.policy ? draftMachine(body.policy) : await services.engine.machineForVersion(body.policyVersion!);
+    if (!candidate) throw new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `policy version ${body.policyVersion} does not exist`);
+    if (candidate.policy.sceneCode !== session.record.sceneCode) {
+      throw new ApiError(400, 'SCENE_MISMATCH', `the policy is for scene ${candidate.policy.sceneCode}, the session ran scene ${session.record.sceneCode}`);
+    }
+    res.json({ mode: 'whatIf', policyVersion: session.record.policyVersion, candidateVersion: candidate.version, ...whatIfReplay(candidate.machine, entries) });
+  });
+
+  router.get('/v1/admin/sessions/:id/live', async (req, res) => {
+    const id = parseSessionId(req.params.id);
+    if (!(await services.engine.load(id))) throw sessionNotFound();
+    const resumeFrom = Number(req.headers['last-event-id'] ?? req.query.after ?? 0);
+    await streamSession(services, services.liveStreams, id, Number.isInteger(resumeFrom) && resumeFrom > 0 ? resumeFrom : 0, req, res);
+  });
+
+  return router;
+}
+
+/** A draft policy's machine, built for this replay only (drafts are not kept in the machine cache). */
+function draftMachine(policy: Policy) {
+  try {
+    return { machine: createSessionMachine(policy), policy, version: `draft:${policyVersionOf(policy)}` };
+  } catch (error) {
+    throw new ApiError(400, 'POLICY_INVALID', `the draft policy does not make a machine: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function sessionWithLog(services: Services, req: Request) {
+  const id = parseSessionId(req.params.id);
+  const session = await services.engine.load(id);
+  if (!session) throw sessionNotFound();
+  const entries: SessionLogEntry[] = await services.engine.log(id);
+  return { session, entries };
+}
+
+export async function sendChart(res: Response, format: 'svg' | 'dot', dot: string): Promise<void> {
+  if (format === 'dot') {
+    res.type('text/vnd.graphviz; charset=utf-8').send(dot);
+    return;
+  }
+  res.type('image/svg+xml; charset=utf-8').send(await renderSvg(dot));
+}
+
+/** A stream lives this long at most; the browser's EventSource then reconnects and resumes. */
+const liveStreamMaxMs = 10 * 60_000;
+const heartbeatMs = 15_000;
+
+/**
+ * Server-Sent Events: `entry` for every log entry after `after` (its `id` is the entry's version,
+ * so a reconnecting EventSource resumes with Last-Event-ID), `session` with the session view after
+ * each change, and `end` once the session is over.
+ */
+async function streamSession(services: Services, streams: LiveStreams, id: string, after: number, req: Request, res: Response): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.write('retry: 2000\n\n');
+  streams.add(res);
+  let closed = false;
+  req.on('close', () => {
+    closed = true;
+  });
+  const send = (event: string, data: unknown, eventId?: number) =>
+    res.write(`${eventId === undefined ? '' : `id: ${eventId}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const started = Date.now();
+  let last = after;
+  let lastWrite = Date.now();
+  let first = true;
+  while (!closed && !res.writableEnded && !streams.isClosing && Date.now() - started < liveStreamMaxMs) {
+    const entries = (await services.engine.log(id)).filter((e) => e.version > last);
+    if (entries.length || first) {
+      first = false;
+      for (const entry of entries) {
+        send('entry', { ...entry, at: new Date(entry.at).toISOString(), state: statePath(entry.state) }, entry.version);
+        last = entry.version;
+      }
+      const session = await services.engine.load(id);
+      if (!session) break;
+      const { verifyToken: _secret, ...view } = sessionView(session);
+      send('session', view);
+      lastWrite = Date.now();
+      if (view.status !== 'pending') {
+        send('end', { status: view.status });
+        break;
+      }
+    } else if (Date.now() - lastWrite > heartbeatMs) {
+      res.write(': still here\n\n');
+      lastWrite = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, livePollMs));
+  }
+  res.end();
+}

@@ -1,0 +1,17 @@
+export { replaySession, type ReplayReport, type ReplayStep } from './replaySession.js';
+export {
+  whatIfReplay,
+  type WhatIfCounts,
+  type WhatIfDivergence,
+  type WhatIfDivergenceCause,
+  type WhatIfInputChanges,
+  type WhatIfOptions,
+  type WhatIfReport,
+  type WhatIfStep,
+  type WhatIfTimers,
+} from './whatIfReplay.js';
+export { readRecordedSession, ReplayLogError, type RecordedEffect, type RecordedSession } from './recordedLog.js';
+export { summarizeActions } from './actionSummary.js';
+export { parseTimerEventType, matchTimerEvent, activeTimersOf, type ActiveTimer, type TimerEventName, type TimerMatch } from './timerEvents.js';
+export type { PendingTimer } from './timerSchedule.js';
+export type { ReplayStateValue } from './stateValues.js';

@@ -1,0 +1,96 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCredentials } from '../support/testServer.js';
+import { useTestServer } from '../support/useTestServer.js';
+
+/**
+ * The console in headless Chromium (Debian's, driven by playwright-core): sign in, a policy's
+ * chart, a session followed live while it moves, and its replay. Screenshots go to the temp dir.
+ */
+const ctx = useTestServer({ store: 'memory' });
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  // Anything the page logs as an error (a CSP violation, a failed request, an exception) fails the suite.
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const screenshot = (name: string) => page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/numberflow-console-${name}.png`, fullPage: true });
+
+describe('the console in a browser', () => {
+  it('refuses a wrong token, then signs in and shows the chart of the global one-click policy', async () => {
+    await page.goto(`${ctx.server.baseUrl}/console`);
+    await page.fill('#admin-token', 'not-the-admin-token');
+    await page.click('#sign-in-form button');
+    await expect.poll(() => page.textContent('#sign-in-error')).toContain('not the admin token');
+    problems.length = 0; // the refused token's 401 is logged by the browser, as it should be
+
+    await page.fill('#admin-token', testCredentials.adminToken);
+    await page.click('#sign-in-form button');
+    await page.waitForSelector('#chart svg');
+    const labels = await page.locator('#chart svg text').allTextContents();
+    for (const state of ['awaitingToken', 'enterPhone', 'awaitingCode', 'verified']) expect(labels).toContain(state);
+    expect(await page.textContent('#chart-meta')).toContain('scene 100001');
+    await screenshot('chart');
+  });
+
+  it('picks another scheme and scene from the lists', async () => {
+    await page.selectOption('#chart-scene', '100003');
+    await page.waitForFunction(() => document.querySelector('#chart-meta')?.textContent?.includes('scene 100003'));
+    await page.selectOption('#chart-scheme', 'FA000000000000001');
+    await page.waitForFunction(() => document.querySelector('#chart-meta')?.textContent?.includes('scheme FA000000000000001'));
+    expect(await page.locator('#chart svg text').allTextContents()).not.toContain('awaitingToken');
+  });
+
+  it('follows a session live while it moves, and replays it', async () => {
+    const authToken = await ctx.flow.authToken();
+    const session = await ctx.flow.openOk(authToken, '100001');
+    await page.goto(`${ctx.server.baseUrl}/console#/sessions`);
+    await page.waitForSelector(`tr[data-session="${session.id}"]`);
+    await page.click(`tr[data-session="${session.id}"]`);
+    await page.waitForSelector('#session-chart svg');
+    expect(await page.textContent('#session-status')).toBe('pending');
+    expect(await page.textContent('#session-meta')).toContain('numberAuth');
+
+    // The client moves on; the page follows without a reload.
+    await ctx.flow.sendOk(authToken, session.id, { type: 'SWITCH_TO_SMS' });
+    await expect.poll(() => page.textContent('#session-meta'), { timeout: 5000 }).toContain('enterPhone');
+    await ctx.flow.sendOk(authToken, session.id, { type: 'PHONE_NUMBER', phoneNumber: '13900700001' });
+    const code = await ctx.flow.latestSmsCode('13900700001');
+    await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code });
+    await expect.poll(() => page.textContent('#session-status'), { timeout: 5000 }).toBe('verified');
+    await expect.poll(() => page.textContent('#session-live'), { timeout: 5000 }).toBe('finished');
+    expect(await page.locator('#session-timeline svg text').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('SMS_CODE')]));
+    await screenshot('session');
+
+    await page.click('#replay-form button');
+    await page.waitForSelector('#replay-summary');
+    expect(await page.textContent('#replay-summary')).toContain('✓');
+    await screenshot('replay');
+  });
+
+  it('had no errors in the page: no script error, no blocked resource', () => {
+    expect(problems).toEqual([]);
+  });
+});
