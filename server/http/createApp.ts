@@ -14,6 +14,7 @@ import { simulatorRoutes } from './routes/simulatorRoutes.js';
 import { webhookRoutes } from './routes/webhookRoutes.js';
 import { consoleRoutes } from './routes/consoleRoutes.js';
 import { policyChartRoutes } from './routes/policyChartRoutes.js';
+import { policyImpactRoutes } from './routes/policyImpactRoutes.js';
 import { sessionInsightRoutes } from './routes/sessionInsightRoutes.js';
 import { vendorApiRoutes } from './routes/vendorApiRoutes.js';
 import type { Services } from './services.js';
@@ -40,6 +41,7 @@ export function createApp(services: Services): Express {
   app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, adminToken: services.adminToken, production: services.config.production }));
   app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes, adminToken: services.adminToken }));
   app.use(policyChartRoutes(services));
+  app.use(policyImpactRoutes(services));
   app.use(policyRoutes(services));
   app.use(sessionInsightRoutes(services));
   app.use(adminRoutes(services));

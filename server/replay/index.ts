@@ -15,3 +15,4 @@ export { summarizeActions } from './actionSummary.js';
 export { parseTimerEventType, matchTimerEvent, activeTimersOf, type ActiveTimer, type TimerEventName, type TimerMatch } from './timerEvents.js';
 export type { PendingTimer } from './timerSchedule.js';
 export type { ReplayStateValue } from './stateValues.js';
+export { policyImpact, type OutcomeChange, type PolicyImpactReport, type RecordedRun } from './policyImpact.js';

@@ -198,3 +198,50 @@ describe('replays', () => {
     expect((await ctx.server.api.post(`/v1/admin/sessions/${id}/replay`, {})).status).toBe(401);
   });
 });
+
+describe('the impact of a policy change on sessions already run', () => {
+  it('counts how the newest finished sessions ended, and how they would end under a draft', async () => {
+    const scheme = { ...androidScheme, code: 'FA900000000600004', name: 'insight impact' };
+    expect((await ctx.server.api.post('/v1/admin/schemes', scheme, 'admin')).status).toBe(201);
+    // Two verified by one-click, one by SMS after a carrier error, one cancelled, one still pending (not counted).
+    await verifiedOneClick('13900600041', scheme);
+    await verifiedOneClick('13900600042', scheme);
+    const authToken = await ctx.flow.authToken(scheme);
+    const bySms = await ctx.flow.openOk(authToken, '100001');
+    await ctx.flow.sendOk(authToken, bySms.id, { type: 'NUMBER_AUTH_TOKEN', accessToken: await ctx.flow.carrierToken('13900600043', 'error') });
+    await ctx.flow.sendOk(authToken, bySms.id, { type: 'PHONE_NUMBER', phoneNumber: '13900600043' });
+    const code = await ctx.flow.latestSmsCode('13900600043');
+    expect((await ctx.flow.sendOk(authToken, bySms.id, { type: 'SMS_CODE', code })).status).toBe('verified');
+    const cancelled = await ctx.flow.openOk(authToken, '100001');
+    await ctx.flow.sendOk(authToken, cancelled.id, { type: 'CANCEL' });
+    await ctx.flow.openOk(authToken, '100001');
+
+    // The draft: a carrier error fails the session instead of falling back to SMS.
+    const draft = defaultPolicy('100001');
+    draft.nodes.numberAuth.onCarrierError = 'fail';
+    const path = `/v1/admin/schemes/${scheme.code}/policies/100001/impact`;
+    const impact = await ctx.server.api.post(path, { policy: draft }, admin);
+    expect(impact.status).toBe(200);
+    expect(impact.body).toMatchObject({ scope: 'scheme', schemeCode: scheme.code, sceneCode: '100001', sessions: 4, sameWay: 3, diverged: 1, unreadable: 0 });
+    expect(impact.body.outcomes).toEqual([
+      { recorded: 'verified', candidate: 'verified', count: 2 },
+      { recorded: 'failed', candidate: 'failed', count: 1 },
+      { recorded: 'verified', candidate: 'failed', count: 1 },
+    ]);
+    expect(impact.body.examples).toEqual([
+      expect.objectContaining({
+        sessionId: bySms.id,
+        recordedStatus: 'verified',
+        candidateStatus: 'failed',
+        firstDivergence: expect.objectContaining({ eventType: 'CARRIER_RESULT' }),
+      }),
+    ]);
+
+    // The policy they ran changes nothing; `limit` takes the newest.
+    const unchanged = await ctx.server.api.post(path, { policy: defaultPolicy('100001'), limit: 2 }, admin);
+    expect(unchanged.body).toMatchObject({ sessions: 2, sameWay: 2, diverged: 0, examples: [] });
+    expect((await ctx.server.api.post(path, {}, admin)).status).toBe(400);
+    expect((await ctx.server.api.post(`/v1/admin/policies/100001/impact`, { policy: defaultPolicy('100002') }, admin)).body.error.code).toBe('SCENE_MISMATCH');
+    expect((await ctx.server.api.post(`/v1/admin/policies/100001/impact`, { policy: draft })).status).toBe(401);
+  });
+});

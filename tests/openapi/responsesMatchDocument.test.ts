@@ -214,6 +214,12 @@ describe('the answers of the server conform to the document', () => {
     await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/chart', { ...admin, params: { code: androidScheme.code, sceneCode: '100001' } }, 200);
     await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/chart', { params: { code: androidScheme.code, sceneCode: '100001' } }, 401);
     expect((await call('GET', '/console', {}, 200)).body).toContain('numberflow console');
+    const policy = (await call('GET', '/v1/admin/policies/{sceneCode}', { ...admin, params: { sceneCode: '100001' } }, 200)).body.policy;
+    await call('POST', '/v1/admin/policies/{sceneCode}/impact', { ...admin, params: { sceneCode: '100001' }, body: { policy, limit: 5 } }, 200);
+    await call('POST', '/v1/admin/policies/{sceneCode}/impact', { ...admin, params: { sceneCode: '100001' }, body: {} }, 400);
+    const schemeParams = { code: androidScheme.code, sceneCode: '100001' };
+    await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/impact', { ...admin, params: schemeParams, body: { policy } }, 200);
+    await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/impact', { ...admin, params: schemeParams, body: { policyVersion: 'nope' } }, 404);
   });
 
   it('operator: global policies', async () => {

@@ -9,11 +9,13 @@ import { clientEventSchema } from '../clientEventSchema.js';
 import { restoreDefaultsSchema, rollbackSchema } from '../routes/policyRoutes.js';
 import { deviceSchema } from '../routes/sessionRoutes.js';
 import type { ErrorStatus, Operation, Parameter, Security } from './operationTypes.js';
+import { impactRequestSchema } from '../routes/sessionInsightRoutes.js';
 import { operations as allOperations, policyPatchSchema, tags } from './operations.js';
 import {
   simulatorUplinkAcceptedSchema,
   accessKeySchema,
   errorResponseSchema,
+  policyImpactSchema,
   vendorErrorSchema,
   vendorReplySchema,
   nextActionSchema,
@@ -43,6 +45,7 @@ const requestNames = new Map<z.ZodType, string>([
   [policySchema, 'PolicyInput'],
   [policyPatchSchema, 'PolicyPatch'],
   [configDocumentSchema, 'ConfigDocument'],
+  [impactRequestSchema, 'PolicyImpactRequest'],
   [restoreDefaultsSchema, 'RestoreDefaultsRequest'],
   [rollbackSchema, 'RollbackRequest'],
 ]);
@@ -50,6 +53,7 @@ const responseNames = new Map<z.ZodType, string>([
   [errorResponseSchema, 'Error'],
   [vendorErrorSchema, 'VendorError'],
   [vendorReplySchema, 'VendorReply'],
+  [policyImpactSchema, 'PolicyImpact'],
   [sessionViewSchema, 'SessionView'],
   [simulatorUplinkAcceptedSchema, 'InboundSmsAccepted'],
   [phoneListsViewSchema, 'PhoneLists'],

@@ -22,7 +22,7 @@ import { recycledNumberSchema } from '../routes/simulatorRoutes.js';
 import { carrierTokenSchema, smsQueryPhoneNumberSchema, uplinkSmsSchema as simulatorUplinkSmsSchema } from '../routes/simulatorRoutes.js';
 import { webhookRegistrationSchema } from '../routes/webhookRoutes.js';
 import { chartSessionsSchema } from '../routes/policyChartRoutes.js';
-import { chartFormatSchema, replayRequestSchema } from '../routes/sessionInsightRoutes.js';
+import { chartFormatSchema, impactRequestSchema, replayRequestSchema } from '../routes/sessionInsightRoutes.js';
 import { sessionIdPattern } from '../sessionId.js';
 import { vendorActions } from '../../vendorApi/vendorActions.js';
 import type { Operation, Parameter } from './operationTypes.js';
@@ -42,6 +42,7 @@ import {
   policyVersionSchema,
   policyViewSchema,
   readyResponseSchema,
+  policyImpactSchema,
   replayReportSchema,
   savedPolicySchema,
   schemeListSchema,
@@ -611,6 +612,19 @@ function policyDocumentOperations(scope: 'global' | 'scheme'): Operation[] {
       },
       success: { status: 200, description: 'the chart', contentType: 'image/svg+xml', alternatives: { 'text/vnd.graphviz': 'with `format=dot`' } },
       errors: { 400: ['VALIDATION_FAILED'], 404: notFound },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: `${base}/impact`,
+      operationId: `measure${prefix}Impact`,
+      summary: `What a change of ${what} would have done to the sessions already run`,
+      description:
+        'The newest finished sessions of the scene (of this scheme, or of every scheme for the global policy) replayed under a saved policy version or a draft ' +
+        '(what-if replay): how many would have gone the same way, and how they ended against how they would have ended.',
+      body: { schema: impactRequestSchema },
+      success: { status: 200, description: 'the impact', schema: policyImpactSchema },
+      errors: { 400: ['VALIDATION_FAILED', 'SCENE_MISMATCH', 'POLICY_INVALID'], 404: [...notFound, 'POLICY_VERSION_NOT_FOUND'] },
     },
     {
       ...common,

@@ -54,6 +54,23 @@ export const replayReportSchema = z
     "replay: `matches` and per step the recorded and the replayed state; whatIf: `firstDivergence`, the candidate's final state and status, per step the candidate's state or why it did not take the event",
   );
 
+export const policyImpactSchema = z.object({
+  scope: z.enum(['global', 'scheme']),
+  schemeCode: z.string().optional(),
+  sceneCode,
+  candidateVersion: z.string().describe('the policy version measured, or `draft:<hash>`'),
+  sessions: z.number().int().describe('finished sessions replayed'),
+  sameWay: z.number().int().describe('…that would have taken every step the same way'),
+  diverged: z.number().int().describe('…that would have gone another way somewhere'),
+  unreadable: z.number().int().describe('logs that could not be replayed'),
+  outcomes: z
+    .array(z.object({ recorded: z.string(), candidate: z.string(), count: z.number().int() }))
+    .describe('how they ended, and how they would have ended'),
+  examples: z
+    .array(z.looseObject({ sessionId: z.string(), recordedStatus: z.string(), candidateStatus: z.string() }))
+    .describe('sessions whose outcome would change (at most 20)'),
+});
+
 // ---- the vendor-compatible endpoint ----
 
 export const vendorErrorSchema = z.object({

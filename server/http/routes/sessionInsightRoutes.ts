@@ -14,15 +14,21 @@ import { sessionView, statePath } from '../sessionView.js';
 import { parseInput } from '../validation.js';
 
 export const chartFormatSchema = z.enum(['svg', 'dot']).default('svg');
-export const replayRequestSchema = z
-  .object({
-    /** Replay against this policy version id (e.g. another version of the scheme's policy) instead of the session's own. */
-    policyVersion: z.string().min(1).max(128).optional(),
-    /** …or against a draft policy that was never saved. */
-    policy: policySchema.optional(),
-  })
+const candidateFields = {
+  /** Replay against this policy version id (e.g. another version of the scheme's policy) instead of the session's own. */
+  policyVersion: z.string().min(1).max(128).optional(),
+  /** …or against a draft policy that was never saved. */
+  policy: policySchema.optional(),
+  /** `recorded` (default): timers fire when they fired in the recording; `candidate`: when the candidate policy's own delays say. */
+  timers: z.enum(['recorded', 'candidate']).optional(),
+};
+const oneCandidate = (body: { policyVersion?: string | undefined; policy?: unknown }) => !(body.policyVersion && body.policy);
+export const replayRequestSchema = z.object(candidateFields).strict().refine(oneCandidate, 'give policyVersion or policy, not both');
+export const impactRequestSchema = z
+  .object({ ...candidateFields, limit: z.number().int().min(1).max(1000).default(200) })
   .strict()
-  .refine((body) => !(body.policyVersion && body.policy), 'give policyVersion or policy, not both');
+  .refine(oneCandidate, 'give policyVersion or policy, not both')
+  .refine((body) => body.policyVersion || body.policy, 'give the policyVersion or the draft policy to measure');
 /** How often a live stream looks for new entries. */
 const livePollMs = 400;
 
@@ -60,12 +66,13 @@ export function sessionInsightRoutes(services: Services): Router {
       res.json({ mode: 'replay', policyVersion: session.record.policyVersion, ...replaySession(session.machine.machine, entries) });
       return;
     }
-    const candidate = body.policy ? draftMachine(body.policy) : await services.engine.machineForVersion(body.policyVersion!);
-    if (!candidate) throw new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `policy version ${body.policyVersion} does not exist`);
-    if (candidate.policy.sceneCode !== session.record.sceneCode) {
-      throw new ApiError(400, 'SCENE_MISMATCH', `the policy is for scene ${candidate.policy.sceneCode}, the session ran scene ${session.record.sceneCode}`);
-    }
-    res.json({ mode: 'whatIf', policyVersion: session.record.policyVersion, candidateVersion: candidate.version, ...whatIfReplay(candidate.machine, entries) });
+    const candidate = await candidateMachine(services, body, session.record.sceneCode);
+    res.json({
+      mode: 'whatIf',
+      policyVersion: session.record.policyVersion,
+      candidateVersion: candidate.version,
+      ...whatIfReplay(candidate.machine, entries, body.timers ? { timers: body.timers } : {}),
+    });
   });
 
   router.get('/v1/admin/sessions/:id/live', async (req, res) => {
@@ -76,6 +83,16 @@ export function sessionInsightRoutes(services: Services): Router {
   });
 
   return router;
+}
+
+/** The machine a what-if replays under: a stored policy version or a draft, for the session's scene. */
+export async function candidateMachine(services: Services, body: { policyVersion?: string | undefined; policy?: Policy | undefined }, sceneCode: string) {
+  const candidate = body.policy ? draftMachine(body.policy) : await services.engine.machineForVersion(body.policyVersion!);
+  if (!candidate) throw new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `policy version ${body.policyVersion} does not exist`);
+  if (candidate.policy.sceneCode !== sceneCode) {
+    throw new ApiError(400, 'SCENE_MISMATCH', `the policy is for scene ${candidate.policy.sceneCode}, the sessions ran scene ${sceneCode}`);
+  }
+  return candidate;
 }
 
 /** A draft policy's machine, built for this replay only (drafts are not kept in the machine cache). */

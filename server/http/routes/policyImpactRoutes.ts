@@ -1,0 +1,60 @@
+import { Router, type Request, type Response } from 'express';
+import { sessionStatus } from '../../../machines/index.js';
+import type { PolicyRef } from '../../policies/policyRepository.js';
+import { policyImpact, type RecordedRun } from '../../replay/index.js';
+import { authenticateAdmin } from '../authentication.js';
+import type { Services } from '../services.js';
+import { parseInput } from '../validation.js';
+import { existingSchemeCode, parseSceneCode } from './policyRoutes.js';
+import { candidateMachine, impactRequestSchema } from './sessionInsightRoutes.js';
+
+/** How far back the newest sessions are searched for ones of the scene (and scheme). */
+const sessionsSearched = 5000;
+
+/**
+ * What a policy change would do (Bearer admin token): the newest finished sessions of a scene (of
+ * one scheme, or of all for the global policy) replayed under a saved policy version or a draft,
+ * counted as outcomes before and after, with examples whose outcome would change.
+ */
+export function policyImpactRoutes(services: Services): Router {
+  const router = Router();
+  const impact = (refOf: (req: Request) => Promise<PolicyRef>) => async (req: Request, res: Response) => {
+    authenticateAdmin(req, services.adminToken);
+    const ref = await refOf(req);
+    const body = parseInput(impactRequestSchema, req.body ?? {});
+    const candidate = await candidateMachine(services, body, ref.sceneCode);
+    const runs = await finishedRuns(services, ref, body.limit);
+    res.json({
+      ...refView(ref),
+      candidateVersion: candidate.version,
+      ...policyImpact(candidate.machine, runs, body.timers ? { timers: body.timers } : {}),
+    });
+  };
+  router.post(
+    '/v1/admin/policies/:sceneCode/impact',
+    impact(async (req) => ({ scope: 'global', sceneCode: parseSceneCode(req) })),
+  );
+  router.post(
+    '/v1/admin/schemes/:code/policies/:sceneCode/impact',
+    impact(async (req) => ({ scope: 'scheme', schemeCode: await existingSchemeCode(services, req), sceneCode: parseSceneCode(req) })),
+  );
+  return router;
+}
+
+function refView(ref: PolicyRef) {
+  return { scope: ref.scope, ...(ref.scope === 'scheme' ? { schemeCode: ref.schemeCode } : {}), sceneCode: ref.sceneCode };
+}
+
+async function finishedRuns(services: Services, ref: PolicyRef, limit: number): Promise<RecordedRun[]> {
+  const runs: RecordedRun[] = [];
+  for (const id of await services.storage.sessions.recentIds(sessionsSearched)) {
+    if (runs.length >= limit) break;
+    const session = await services.engine.load(id);
+    if (!session || session.record.sceneCode !== ref.sceneCode) continue;
+    if (ref.scope === 'scheme' && session.record.schemeCode !== ref.schemeCode) continue;
+    const status = sessionStatus(session.snapshot);
+    if (status === 'pending') continue;
+    runs.push({ sessionId: id, status, entries: await services.engine.log(id) });
+  }
+  return runs;
+}
