@@ -90,6 +90,37 @@ describe('the console in a browser', () => {
     await screenshot('replay');
   });
 
+  it('measures what another policy version would have done to the sessions already run', async () => {
+    const scheme = {
+      code: 'FA900000000700001',
+      name: 'console impact',
+      platform: 'Android',
+      packageName: 'com.example.numberflow',
+      packageSign: '0123456789abcdef0123456789abcdef',
+    };
+    expect((await ctx.server.api.post('/v1/admin/schemes', scheme, 'admin')).status).toBe(201);
+    const policyPath = `/v1/admin/schemes/${scheme.code}/policies/100001`;
+    expect((await ctx.server.api.request('PUT', policyPath, { body: { inherit: false }, auth: 'admin' })).status).toBe(200);
+    // A session saved by the SMS fallback after a carrier error…
+    const authToken = await ctx.flow.authToken(scheme as never);
+    const session = await ctx.flow.openOk(authToken, '100001');
+    await ctx.flow.sendOk(authToken, session.id, { type: 'NUMBER_AUTH_TOKEN', accessToken: await ctx.flow.carrierToken('13900700011', 'error') });
+    await ctx.flow.sendOk(authToken, session.id, { type: 'PHONE_NUMBER', phoneNumber: '13900700011' });
+    await ctx.flow.sendOk(authToken, session.id, { type: 'SMS_CODE', code: await ctx.flow.latestSmsCode('13900700011') });
+    // …and a new version that fails on a carrier error.
+    const patched = await ctx.server.api.request('PATCH', policyPath, { body: { nodes: { numberAuth: { onCarrierError: 'fail' } } }, auth: 'admin' });
+    expect(patched.status).toBe(200);
+
+    await page.goto(`${ctx.server.baseUrl}/console#/charts?scheme=${scheme.code}&scene=100001&sessions=on`);
+    await page.waitForSelector('#chart svg');
+    await page.waitForFunction(() => (document.querySelector('#impact-version') as HTMLSelectElement | null)?.options[0]?.textContent?.startsWith('v2'));
+    await page.click('#impact-form button');
+    await page.waitForSelector('#impact-summary');
+    expect(await page.textContent('#impact-summary')).toBe('Of 1 finished sessions, 0 would have gone the same way and 1 another way.');
+    expect(await page.locator('#impact-examples a').allTextContents()).toEqual([session.id]);
+    await screenshot('impact');
+  });
+
   it('had no errors in the page: no script error, no blocked resource', () => {
     expect(problems).toEqual([]);
   });

@@ -80,18 +80,21 @@ describe('policy charts', () => {
     expect(changed.body).toContain('enterPhone');
   });
 
-  it('with sessions=recent, count the sessions of that policy version in each state', async () => {
+  it('with sessions=recent, count the newest sessions of the scheme and scene in each state', async () => {
     const scheme = { ...androidScheme, code: 'FA900000000600002', name: 'insight counts' };
     expect((await ctx.server.api.post('/v1/admin/schemes', scheme, 'admin')).status).toBe(201);
-    const policy = defaultPolicy('100001');
-    policy.sessionTtlSeconds = 1234; // a version of its own, so only this test's sessions count
-    await ctx.server.numberflow.services.policies.setSchemePolicy(scheme.code, policy, '100001');
     const authToken = await ctx.flow.authToken(scheme);
     for (let i = 0; i < 3; i++) await ctx.flow.openOk(authToken, '100001');
     await verifiedOneClick('13900600001', scheme);
     const dot = (await ctx.server.api.get(`/v1/admin/schemes/${scheme.code}/policies/100001/chart?format=dot&sessions=recent`, admin)).body as string;
     expect(dot).toContain('3 sessions here');
     expect(dot).toContain('1 session here');
+    // Sessions pinned to the version before a change still count where the new chart has their state.
+    const changed = defaultPolicy('100001');
+    changed.sessionTtlSeconds = 1234;
+    await ctx.server.numberflow.services.policies.setSchemePolicy(scheme.code, changed, '100001');
+    const after = (await ctx.server.api.get(`/v1/admin/schemes/${scheme.code}/policies/100001/chart?format=dot&sessions=recent`, admin)).body as string;
+    expect(after).toContain('3 sessions here');
     expect((await ctx.server.api.get(`/v1/admin/schemes/${scheme.code}/policies/100001/chart?sessions=all`, admin)).status).toBe(400);
   });
 

@@ -103,6 +103,12 @@ async function chartsView(params) {
   const scene = sceneSelect.value;
   const base = scheme ? `/v1/admin/schemes/${scheme}/policies/${scene}` : `/v1/admin/policies/${scene}`;
   const chartUrl = `${base}/chart${$('chart-sessions').checked ? '?sessions=recent' : ''}`;
+  await fillImpactChoices(base);
+  $('impact-result').replaceChildren();
+  $('impact-form').onsubmit = (event) => {
+    event.preventDefault();
+    measureImpact(base, $('impact-version').value, Number($('impact-limit').value));
+  };
   // Live: the chart follows policy changes and where sessions are, every few seconds.
   return every(3000, async () => {
     const [policy, svg] = await Promise.all([json(base), text(chartUrl)]);
@@ -111,6 +117,66 @@ async function chartsView(params) {
       `${scheme ? `scheme ${scheme}` : 'global policy'}, scene ${scene}: version ${policy.version ?? 0}` +
       `${policy.inherit ? ' (inherits the global policy)' : ''}${policy.isDefault ? ', the built-in default' : ''}; policy ${policy.policyVersion}`;
   });
+}
+
+async function fillImpactChoices(base) {
+  const select = $('impact-version');
+  select.replaceChildren();
+  try {
+    const { versions } = await json(`${base}/versions`);
+    for (const version of [...versions].reverse()) {
+      select.append(
+        element('option', { value: version.policyVersion }, `v${version.version} by ${version.author}, ${version.change} (${version.policyVersion})`),
+      );
+    }
+  } catch (error) {
+    if (error instanceof Unauthorized) throw error;
+  }
+  const empty = select.options.length === 0;
+  if (empty) select.append(element('option', { value: '' }, 'no saved versions yet'));
+  $('impact-form').querySelector('button').disabled = empty;
+}
+
+async function measureImpact(base, policyVersion, limit) {
+  const result = $('impact-result');
+  result.replaceChildren(element('p', { className: 'meta' }, 'replaying…'));
+  try {
+    const impact = await json(`${base}/impact`, { method: 'POST', body: JSON.stringify({ policyVersion, limit }) });
+    const summary = element(
+      'p',
+      { id: 'impact-summary' },
+      `Of ${impact.sessions} finished sessions, ${impact.sameWay} would have gone the same way and ${impact.diverged} another way` +
+        `${impact.unreadable ? ` (${impact.unreadable} could not be replayed)` : ''}.`,
+    );
+    const outcomes = table(
+      ['ended', 'would have ended', 'sessions'],
+      impact.outcomes.map((o) =>
+        element(
+          'tr',
+          {},
+          element('td', {}, element('span', { className: `status ${o.recorded}` }, o.recorded)),
+          element('td', {}, element('span', { className: `status ${o.candidate}` }, o.candidate)),
+          element('td', { className: o.recorded === o.candidate ? '' : 'mismatch' }, String(o.count)),
+        ),
+      ),
+    );
+    const examples = impact.examples.map((e) =>
+      element(
+        'li',
+        {},
+        element('a', { href: `#/sessions/${e.sessionId}` }, e.sessionId),
+        ` ${e.recordedStatus} → ${e.candidateStatus}${e.firstDivergence ? `, from step ${e.firstDivergence.version} (${e.firstDivergence.eventType})` : ''}`,
+      ),
+    );
+    result.replaceChildren(
+      summary,
+      outcomes,
+      ...(examples.length ? [element('h3', {}, 'Sessions that would end otherwise'), element('ul', { id: 'impact-examples' }, ...examples)] : []),
+    );
+  } catch (error) {
+    if (error instanceof Unauthorized) return signOut();
+    result.replaceChildren(element('p', { className: 'error' }, error.message));
+  }
 }
 
 // ---- sessions -----------------------------------------------------------------------------------

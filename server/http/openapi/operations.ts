@@ -605,7 +605,7 @@ function policyDocumentOperations(scope: 'global' | 'scheme'): Operation[] {
       summary: `The state chart of ${what}`,
       description:
         'The statechart the policy in effect builds, for product owners: states, the events and guards between them, timers with their delays; ' +
-        'with `sessions=recent`, how many of the newest sessions on this policy version are in each state now.',
+        'with `sessions=recent`, how many of the newest sessions of the scene (of the scheme) are in each state now.',
       query: {
         format: { schema: chartFormatSchema, description: '`svg` (default) or `dot` (Graphviz source)' },
         sessions: { schema: chartSessionsSchema, description: '`recent`: a count of the newest sessions on each state' },

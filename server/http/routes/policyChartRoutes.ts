@@ -15,7 +15,7 @@ const recentSessionsLooked = 200;
 /**
  * The state chart of a policy, for product owners (Bearer admin token): the machine the policy in
  * effect builds, as SVG (or DOT), and with `sessions=recent` where the newest sessions of the
- * scene are now (a count on each state) and which states they went through.
+ * scene are now (a count on each state).
  */
 export function policyChartRoutes(services: Services): Router {
   const router = Router();
@@ -27,7 +27,7 @@ export function policyChartRoutes(services: Services): Router {
     const ref = await refOf(req);
     const state = await services.policies.state(ref);
     const { machine } = services.engine.machineForPolicy(state.policy, state.policyVersion);
-    const counts = overlay === 'recent' ? await whereSessionsAre(services, ref, state.policyVersion) : undefined;
+    const counts = overlay === 'recent' ? await whereSessionsAre(services, ref) : undefined;
     await sendChart(res, format, stateChartDot(machine, counts ? { counts } : {}));
   };
 
@@ -42,13 +42,17 @@ export function policyChartRoutes(services: Services): Router {
   return router;
 }
 
-/** Of the newest sessions on this very policy version (and scheme, for a scheme's chart): how many are in each state now. */
-async function whereSessionsAre(services: Services, ref: PolicyRef, policyVersion: string): Promise<{ state: unknown; count: number }[]> {
+/**
+ * Of the newest sessions of the scene (of the scheme, for a scheme's chart): how many are in each
+ * state now. Sessions pinned to an older version count where their state is also a state of this
+ * chart; the chart leaves out states it does not have.
+ */
+async function whereSessionsAre(services: Services, ref: PolicyRef): Promise<{ state: unknown; count: number }[]> {
   const ids = await services.storage.sessions.recentIds(recentSessionsLooked);
   const records = await Promise.all(ids.map((id) => services.storage.sessions.load(id)));
   const counts = new Map<string, { state: unknown; count: number }>();
   for (const record of records) {
-    if (!record || record.policyVersion !== policyVersion || record.sceneCode !== ref.sceneCode) continue;
+    if (!record || record.sceneCode !== ref.sceneCode) continue;
     if (ref.scope === 'scheme' && record.schemeCode !== ref.schemeCode) continue;
     const value = (record.snapshot as { value?: unknown }).value;
     const key = JSON.stringify(value);
