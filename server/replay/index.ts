@@ -16,3 +16,4 @@ export { parseTimerEventType, matchTimerEvent, activeTimersOf, type ActiveTimer,
 export type { PendingTimer } from './timerSchedule.js';
 export type { ReplayStateValue } from './stateValues.js';
 export { policyImpact, type OutcomeChange, type PolicyImpactReport, type RecordedRun } from './policyImpact.js';
+export { sessionRecordingFormat, sessionRecordingSchema, type SessionRecording } from './sessionRecording.js';

@@ -203,6 +203,7 @@ describe('the answers of the server conform to the document', () => {
     expect((await call('GET', '/v1/admin/sessions/{id}/chart', { ...admin, params, query: '?format=dot' }, 200)).body).toMatch(/^digraph/);
     await call('GET', '/v1/admin/sessions/{id}/chart', { ...admin, params, query: '?format=png' }, 400);
     await call('GET', '/v1/admin/sessions/{id}/timeline', { ...admin, params }, 200);
+    expect((await call('GET', '/v1/admin/sessions/{id}/recording', { ...admin, params }, 200)).body).toMatchObject({ format: 'numberflow-recording/v1' });
     await call('GET', '/v1/admin/sessions/{id}/timeline', { ...admin, params: { id: 'no-such-session' } }, 404);
     if (session.status !== 'pending') expect((await call('GET', '/v1/admin/sessions/{id}/live', { ...admin, params }, 200)).body).toContain('event: end');
     const replayed = await call('POST', '/v1/admin/sessions/{id}/replay', { ...admin, params, body: {} }, 200);

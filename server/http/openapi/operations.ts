@@ -22,6 +22,7 @@ import { recycledNumberSchema } from '../routes/simulatorRoutes.js';
 import { carrierTokenSchema, smsQueryPhoneNumberSchema, uplinkSmsSchema as simulatorUplinkSmsSchema } from '../routes/simulatorRoutes.js';
 import { webhookRegistrationSchema } from '../routes/webhookRoutes.js';
 import { chartSessionsSchema } from '../routes/policyChartRoutes.js';
+import { sessionRecordingSchema } from '../../replay/index.js';
 import { chartFormatSchema, impactRequestSchema, replayRequestSchema } from '../routes/sessionInsightRoutes.js';
 import { sessionIdPattern } from '../sessionId.js';
 import { vendorActions } from '../../vendorApi/vendorActions.js';
@@ -558,6 +559,23 @@ const adminSessions: Operation[] = [
     query: { after: { schema: z.coerce.number().int().min(0), description: 'resume after this log version' } },
     headers: { 'last-event-id': { schema: z.string(), description: 'the same, as an EventSource sends it on reconnect' } },
     success: { status: 200, description: 'the stream', contentType: 'text/event-stream' },
+    errors: { 404: ['SESSION_NOT_FOUND'] },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/sessions/{id}/recording',
+    operationId: 'getSessionRecording',
+    summary: 'A session as a file, to replay anywhere',
+    description: 'The policy it ran and its event log (secrets redacted), as `npm run replay -- <file>` and a test fixture take it.',
+    tag: 'admin: sessions',
+    security: 'admin',
+    pathParams: { id: sessionId },
+    success: {
+      status: 200,
+      description: 'the recording (sent as an attachment)',
+      schema: sessionRecordingSchema,
+      headers: { 'Content-Disposition': 'attachment; filename="session-<id>.json"' },
+    },
     errors: { 404: ['SESSION_NOT_FOUND'] },
   },
   {

@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { createSessionMachine, policySchema, type Policy } from '../../../machines/index.js';
+import { createSessionMachine, policySchema, sessionStatus, type Policy } from '../../../machines/index.js';
 import { policyVersionOf } from '../../policies/policyVersion.js';
 import { renderSvg, sessionTimelineSvg, stateChartDot } from '../../../visualizations/index.js';
-import { replaySession, whatIfReplay } from '../../replay/index.js';
+import { replaySession, sessionRecordingFormat, whatIfReplay, type SessionRecording } from '../../replay/index.js';
 import type { SessionLogEntry } from '../../stores/sessionStore.js';
 import { ApiError } from '../apiError.js';
 import { authenticateAdmin } from '../authentication.js';
@@ -57,6 +57,22 @@ export function sessionInsightRoutes(services: Services): Router {
   router.get('/v1/admin/sessions/:id/timeline', async (req, res) => {
     const { entries } = await sessionWithLog(services, req);
     res.type('image/svg+xml; charset=utf-8').send(sessionTimelineSvg(entries));
+  });
+
+  router.get('/v1/admin/sessions/:id/recording', async (req, res) => {
+    const { session, entries } = await sessionWithLog(services, req);
+    const recording: SessionRecording = {
+      format: sessionRecordingFormat,
+      sessionId: session.record.id,
+      schemeCode: session.record.schemeCode,
+      sceneCode: session.record.sceneCode,
+      status: sessionStatus(session.snapshot),
+      recordedAt: new Date(services.clock()).toISOString(),
+      policyVersion: session.record.policyVersion,
+      policy: session.machine.policy,
+      entries,
+    };
+    res.attachment(`session-${session.record.id}.json`).json(recording);
   });
 
   router.post('/v1/admin/sessions/:id/replay', async (req, res) => {
