@@ -159,28 +159,34 @@ async function streamSession(services: Services, streams: LiveStreams, id: strin
   let last = after;
   let lastWrite = Date.now();
   let first = true;
-  while (!closed && !res.writableEnded && !streams.isClosing && Date.now() - started < liveStreamMaxMs) {
-    const entries = (await services.engine.log(id)).filter((e) => e.version > last);
-    if (entries.length || first) {
-      first = false;
-      for (const entry of entries) {
-        send('entry', { ...entry, at: new Date(entry.at).toISOString(), state: statePath(entry.state) }, entry.version);
-        last = entry.version;
+  try {
+    while (!closed && !res.writableEnded && !streams.isClosing && Date.now() - started < liveStreamMaxMs) {
+      const entries = (await services.engine.log(id)).filter((e) => e.version > last);
+      if (entries.length || first) {
+        first = false;
+        for (const entry of entries) {
+          send('entry', { ...entry, at: new Date(entry.at).toISOString(), state: statePath(entry.state) }, entry.version);
+          last = entry.version;
+        }
+        const session = await services.engine.load(id);
+        if (!session) break;
+        const { verifyToken: _secret, ...view } = sessionView(session);
+        send('session', view);
+        lastWrite = Date.now();
+        if (view.status !== 'pending') {
+          send('end', { status: view.status });
+          break;
+        }
+      } else if (Date.now() - lastWrite > heartbeatMs) {
+        res.write(': still here\n\n');
+        lastWrite = Date.now();
       }
-      const session = await services.engine.load(id);
-      if (!session) break;
-      const { verifyToken: _secret, ...view } = sessionView(session);
-      send('session', view);
-      lastWrite = Date.now();
-      if (view.status !== 'pending') {
-        send('end', { status: view.status });
-        break;
-      }
-    } else if (Date.now() - lastWrite > heartbeatMs) {
-      res.write(': still here\n\n');
-      lastWrite = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, livePollMs));
     }
-    await new Promise((resolve) => setTimeout(resolve, livePollMs));
+  } catch (error) {
+    // The store went away mid-stream: end it; the client reconnects (`retry`) and resumes after `last`.
+    services.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) }, sessionId: id }, 'live stream ended early');
+  } finally {
+    res.end();
   }
-  res.end();
 }
