@@ -233,10 +233,14 @@ export function createSessionMachine(policy: Policy) {
                     ? {
                         confirmingNumber: {
                           always: [
-                            { guard: 'needsMiddleDigits', target: 'middleDigits' },
+                            ...(nodes.numberAuth.h5MiddleDigits ? [{ guard: 'needsMiddleDigits' as const, target: 'middleDigits' }] : []),
                             { target: afterNumberKnown, actions: assign({ provedByCarrier: true, method: 'numberAuth' as const }) },
                           ],
                         },
+                      }
+                    : {}),
+                  ...(oneClick && nodes.numberAuth.h5MiddleDigits
+                    ? {
                         middleDigits: {
                           tags: ['middleDigits'],
                           on: {

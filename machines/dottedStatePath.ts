@@ -4,17 +4,18 @@
  * (the session charts have none) are joined by `, `.
  */
 export function dottedStatePath(value: unknown): string {
-  return leafPaths(value)
+  return stateValueLeafPaths(value)
     .map((path) => path.join('.'))
     .join(', ');
 }
 
-function leafPaths(value: unknown): string[][] {
+/** The active leaf states of a state value, each as the keys from the root down. Anything else gives none. */
+export function stateValueLeafPaths(value: unknown): string[][] {
   if (typeof value === 'string') return [[value]];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   const paths: string[][] = [];
   for (const [key, child] of Object.entries(value)) {
-    const below = leafPaths(child);
+    const below = stateValueLeafPaths(child);
     if (below.length === 0) paths.push([key]);
     else for (const path of below) paths.push([key, ...path]);
   }

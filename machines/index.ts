@@ -6,3 +6,5 @@ export * from './sessionContext.js';
 export * from './policy/scenes.js';
 export * from './policy/policySchema.js';
 export * from './policy/defaultPolicies.js';
+export { dottedStatePath, stateValueLeafPaths } from './dottedStatePath.js';
+export { testPathsOf, type TestPaths, type TestPath, type TestStep, type TestPathCoverage, type TestPathsOptions } from './testModel/index.js';

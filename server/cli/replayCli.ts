@@ -6,7 +6,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSessionMachine, policySchema, type Policy } from '../../machines/index.js';
+import { createSessionMachine, dottedStatePath, policySchema, type Policy } from '../../machines/index.js';
 import { replaySession, sessionRecordingSchema, whatIfReplay, type SessionRecording } from '../replay/index.js';
 import type { SessionLogEntry } from '../stores/sessionStore.js';
 
@@ -109,7 +109,9 @@ function replayRecording(recording: SessionRecording): Outcome {
   const step = report.steps.find((s) => s.version === report.firstMismatch);
   const issue =
     report.issues[0] ??
-    (step ? `step ${step.version} ${step.eventType}: recorded ${stateText(step.recordedState)}, replayed ${stateText(step.replayedState)}` : 'log incomplete');
+    (step
+      ? `step ${step.version} ${step.eventType}: recorded ${dottedStatePath(step.recordedState)}, replayed ${dottedStatePath(step.replayedState)}`
+      : 'log incomplete');
   return { sessionId: recording.sessionId, label, ok: false, line: issue, report };
 }
 
@@ -128,15 +130,6 @@ function describeWhatIf(
       : `the same way, ends ${report.candidateFinalStatus}`,
     report,
   };
-}
-
-function stateText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const [key, child] = Object.entries(value)[0] ?? [];
-    return key === undefined ? '' : `${key}.${stateText(child)}`;
-  }
-  return String(value);
 }
 
 async function isFile(candidate: string): Promise<boolean> {

@@ -15,6 +15,7 @@ import { webhookRoutes } from './routes/webhookRoutes.js';
 import { consoleRoutes } from './routes/consoleRoutes.js';
 import { policyChartRoutes } from './routes/policyChartRoutes.js';
 import { policyImpactRoutes } from './routes/policyImpactRoutes.js';
+import { policyTestPathRoutes } from './routes/policyTestPathRoutes.js';
 import { sessionInsightRoutes } from './routes/sessionInsightRoutes.js';
 import { vendorApiRoutes } from './routes/vendorApiRoutes.js';
 import type { Services } from './services.js';
@@ -42,6 +43,7 @@ export function createApp(services: Services): Express {
   app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes, adminToken: services.adminToken }));
   app.use(policyChartRoutes(services));
   app.use(policyImpactRoutes(services));
+  app.use(policyTestPathRoutes(services));
   app.use(policyRoutes(services));
   app.use(sessionInsightRoutes(services));
   app.use(adminRoutes(services));

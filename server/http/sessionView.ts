@@ -1,4 +1,4 @@
-import { nextActionOf, sessionStatus, type NextAction, type SessionContext, type SessionStatus } from '../../machines/index.js';
+import { dottedStatePath, nextActionOf, sessionStatus, type NextAction, type SessionContext, type SessionStatus } from '../../machines/index.js';
 import type { LoadedSession } from '../engine/sessionEngine.js';
 
 export interface SessionView {
@@ -16,16 +16,7 @@ export interface SessionView {
 }
 
 /** `{proveNumber: {sms: 'awaitingCode'}}` → `proveNumber.sms.awaitingCode`. */
-export function statePath(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
-    if (key === undefined) return '';
-    const rest = statePath(child);
-    return rest ? `${key}.${rest}` : key;
-  }
-  return '';
-}
+export const statePath = dottedStatePath;
 
 /** What a client sees of a session: enough to take the next step, nothing of the risk engine's reasons. */
 export function sessionView({ record, snapshot, machine }: LoadedSession): SessionView {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy } from '../../machines/index.js';
+import { initialTransition, transition } from 'xstate';
+import { createSessionMachine, defaultPolicy, dottedStatePath } from '../../machines/index.js';
 import { androidScheme } from '../support/fusionAuthFlow.js';
 import { testCredentials } from '../support/testServer.js';
 import { useTestServer } from '../support/useTestServer.js';
@@ -246,5 +247,40 @@ describe('the impact of a policy change on sessions already run', () => {
     expect((await ctx.server.api.post(path, {}, admin)).status).toBe(400);
     expect((await ctx.server.api.post(`/v1/admin/policies/100001/impact`, { policy: defaultPolicy('100002') }, admin)).body.error.code).toBe('SCENE_MISMATCH');
     expect((await ctx.server.api.post(`/v1/admin/policies/100001/impact`, { policy: draft })).status).toBe(401);
+  });
+});
+
+describe('tests from the policy graph', () => {
+  it('paths through the policy in effect cover it; each replays on the pure machine to the states it names', async () => {
+    const response = await ctx.server.api.get(`/v1/admin/schemes/${androidScheme.code}/policies/100003/test-paths`, admin);
+    expect(response.status).toBe(200);
+    const body = response.body;
+    expect(body).toMatchObject({ sceneCode: '100003', platform: 'Android', policyVersion: expect.any(String) });
+    expect(body.coverage.states).toMatchObject({ missing: [] });
+    expect(body.coverage.transitions).toMatchObject({ missing: [] });
+    expect(body.coverage.transitions.covered).toBe(body.coverage.transitions.total);
+    expect(body.paths.some((p: { target: string }) => p.target === 'verified')).toBe(true);
+    const machine = createSessionMachine(defaultPolicy('100003'));
+    for (const path of body.paths) {
+      let snapshot = initialTransition(machine, body.input)[0];
+      for (const step of path.steps) {
+        snapshot = transition(machine, snapshot, step.event)[0];
+        expect(dottedStatePath(snapshot.value), path.description).toBe(step.state);
+      }
+    }
+  });
+
+  it('take the platform from the scheme, or from the query; refuse an unknown one', async () => {
+    const h5 = await ctx.server.api.get('/v1/admin/schemes/FA000000000000004/policies/100001/test-paths', admin);
+    expect(h5.body.platform).toBe('H5');
+    expect(
+      h5.body.paths
+        .flatMap((p: { steps: { event: { type: string } }[] }) => p.steps)
+        .some((s: { event: { type: string } }) => s.event.type === 'MIDDLE_DIGITS'),
+    ).toBe(true);
+    const global = await ctx.server.api.get('/v1/admin/policies/100001/test-paths?platform=iOS', admin);
+    expect(global.body.platform).toBe('iOS');
+    expect((await ctx.server.api.get('/v1/admin/policies/100001/test-paths?platform=Symbian', admin)).status).toBe(400);
+    expect((await ctx.server.api.get('/v1/admin/policies/100001/test-paths')).status).toBe(401);
   });
 });

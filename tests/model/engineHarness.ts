@@ -1,13 +1,12 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { SessionEvent, SessionInput, SessionMachine } from '../../machines/index.js';
+import { describePath, eventLabel, modelTime, sessionInputOf, type ModelEvent, type ModelPath } from '../../machines/testModel/index.js';
 import { MachineRegistry } from '../../server/engine/machineRegistry.js';
 import { ApiError } from '../../server/http/apiError.js';
 import { SessionEngine, type LoadedSession, type SessionWork } from '../../server/engine/sessionEngine.js';
 import { PolicyRepository } from '../../server/policies/policyRepository.js';
 import type { PendingAction, SessionLogEntry } from '../../server/stores/sessionStore.js';
 import type { Storage } from '../../server/stores/storage.js';
-import { describePath, eventLabel, type ModelPath } from './modelPaths.js';
-import { modelTime, sessionInputOf, type ModelEvent } from './sessionModel.js';
 
 /**
  * Runs model paths against a real SessionEngine: real storage, policy repository and machine

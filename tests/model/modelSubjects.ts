@@ -1,10 +1,17 @@
-import { defaultPolicy, sceneCodes, type Platform, type Policy, type SceneCode } from '../../machines/index.js';
-import { policyVariant, type ModelSubject } from './sessionModel.js';
+import { defaultPolicy, policySchema, sceneCodes, type Platform, type Policy, type SceneCode } from '../../machines/index.js';
+import type { ModelSubject } from '../../machines/testModel/index.js';
 
 /**
  * The policies the model-based tests run: every scene's default policy, and variants that switch
  * on what the defaults leave off, so every policy node and route is exercised somewhere.
  */
+
+/** A policy derived from a scene's default; `change` edits a copy. */
+export function policyVariant(sceneCode: SceneCode, change: (nodes: Policy['nodes']) => void): Policy {
+  const policy = structuredClone(defaultPolicy(sceneCode));
+  change(policy.nodes);
+  return policySchema.parse(policy);
+}
 
 export interface ModelMachine {
   /** One policy, hence one machine; several platforms may share it. */

@@ -1,13 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../../server/stores/storage.js';
 import { createEngineUnderTest, formatProblems, runPathOnEngine, stepKind, submitRefusedEvent, type EngineUnderTest } from './engineHarness.js';
-import { coverageOf, coveringPaths, describePath, eventLabel, exploreModel, type ModelGraph, type ModelPath, type RefusedEvent } from './modelPaths.js';
+import {
+  coverageOf,
+  coveringPaths,
+  describePath,
+  eventLabel,
+  exploreModel,
+  type ChartCoverage,
+  type ModelGraph,
+  type ModelPath,
+  type RefusedEvent,
+} from '../../machines/testModel/index.js';
 import { subjectsOf, type ModelMachine } from './modelSubjects.js';
-import type { ChartCoverage } from './transitionCoverage.js';
 
 /**
  * The model-based suite for a list of policies: for each policy's machine, the covering paths
- * (generated with xstate/graph, see modelPaths.ts) must reach every state node and take every
+ * (generated with xstate/graph, see machines/testModel/) must reach every state node and take every
  * transition the chart makes reachable, and the engine must follow each of them step by step;
  * the events the model's guards refuse must be refused by the engine too.
  */

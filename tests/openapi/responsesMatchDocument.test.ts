@@ -219,6 +219,9 @@ describe('the answers of the server conform to the document', () => {
     await call('POST', '/v1/admin/policies/{sceneCode}/impact', { ...admin, params: { sceneCode: '100001' }, body: { policy, limit: 5 } }, 200);
     await call('POST', '/v1/admin/policies/{sceneCode}/impact', { ...admin, params: { sceneCode: '100001' }, body: {} }, 400);
     const schemeParams = { code: androidScheme.code, sceneCode: '100001' };
+    await call('GET', '/v1/admin/policies/{sceneCode}/test-paths', { ...admin, params: { sceneCode: '100005' } }, 200);
+    await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/test-paths', { ...admin, params: schemeParams }, 200);
+    await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/test-paths', { ...admin, params: schemeParams, query: '?platform=x' }, 400);
     await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/impact', { ...admin, params: schemeParams, body: { policy } }, 200);
     await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/impact', { ...admin, params: schemeParams, body: { policyVersion: 'nope' } }, 404);
   });

@@ -22,6 +22,7 @@ import { recycledNumberSchema } from '../routes/simulatorRoutes.js';
 import { carrierTokenSchema, smsQueryPhoneNumberSchema, uplinkSmsSchema as simulatorUplinkSmsSchema } from '../routes/simulatorRoutes.js';
 import { webhookRegistrationSchema } from '../routes/webhookRoutes.js';
 import { chartSessionsSchema } from '../routes/policyChartRoutes.js';
+import { testPathPlatformSchema } from '../routes/policyTestPathRoutes.js';
 import { sessionRecordingSchema } from '../../replay/index.js';
 import { chartFormatSchema, impactRequestSchema, replayRequestSchema } from '../routes/sessionInsightRoutes.js';
 import { sessionIdPattern } from '../sessionId.js';
@@ -45,6 +46,7 @@ import {
   readyResponseSchema,
   policyImpactSchema,
   replayReportSchema,
+  testPathsSchema,
   savedPolicySchema,
   schemeListSchema,
   schemePolicyListSchema,
@@ -629,6 +631,20 @@ function policyDocumentOperations(scope: 'global' | 'scheme'): Operation[] {
         sessions: { schema: chartSessionsSchema, description: '`recent`: a count of the newest sessions on each state' },
       },
       success: { status: 200, description: 'the chart', contentType: 'image/svg+xml', alternatives: { 'text/vnd.graphviz': 'with `format=dot`' } },
+      errors: { 400: ['VALIDATION_FAILED'], 404: notFound },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: `${base}/test-paths`,
+      operationId: `get${prefix}TestPaths`,
+      summary: `Tests from the graph of ${what}`,
+      description:
+        'Paths through the machine of the policy in effect that together reach every state and take every transition the platform can reach, ' +
+        'each step with the machine event (payload and time) and the state after it, and what they cover (`missing` lists what they do not). ' +
+        'Replay a path on the pure machine from `input`, or drive the client events (`source: client`) through the session API.',
+      query: { platform: { schema: testPathPlatformSchema, description: "the sessions' platform (default: the scheme's; Android for the global policy)" } },
+      success: { status: 200, description: 'the test paths', schema: testPathsSchema },
       errors: { 400: ['VALIDATION_FAILED'], 404: notFound },
     },
     {

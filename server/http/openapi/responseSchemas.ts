@@ -71,6 +71,29 @@ export const policyImpactSchema = z.object({
     .describe('sessions whose outcome would change (at most 20)'),
 });
 
+const coverageCountSchema = z.object({ covered: z.number().int(), total: z.number().int(), missing: z.array(z.string()) });
+export const testPathsSchema = z.object({
+  policyVersion: z.string(),
+  sceneCode,
+  platform: z.string(),
+  input: z.record(z.string(), z.unknown()).describe('the session input every path starts with'),
+  initialState: z.string(),
+  paths: z.array(
+    z.object({
+      description: z.string(),
+      target: z.string(),
+      steps: z.array(
+        z.object({
+          event: z.looseObject({ type: z.string() }),
+          source: z.enum(['client', 'adapter', 'timer']),
+          state: z.string(),
+        }),
+      ),
+    }),
+  ),
+  coverage: z.object({ states: coverageCountSchema, transitions: coverageCountSchema }),
+});
+
 // ---- the vendor-compatible endpoint ----
 
 export const vendorErrorSchema = z.object({

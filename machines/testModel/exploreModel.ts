@@ -1,17 +1,20 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import type { SessionEvent, SessionInput, SessionMachine } from '../../machines/index.js';
-import { machineOf, modelEvents, serializeModelEvent, serializeModelState, sessionInputOf, type ModelEvent, type ModelSubject } from './sessionModel.js';
-import { ChartCoverage, chartInventory, initialStateNodes, observeStep, type ChartInventory, type ObservedStep } from './transitionCoverage.js';
+import { createSessionMachine, type SessionMachine } from '../createSessionMachine.js';
+import type { SessionEvent, SessionInput } from '../sessionEvents.js';
+import { chartInventory, type ChartInventory } from './chartInventory.js';
+import { modelEvents, type ModelEvent } from './modelEvents.js';
+import { sessionInputOf, type ModelSubject } from './modelSession.js';
+import { serializeModelEvent, serializeModelState } from './modelState.js';
+import { initialStateNodes, observeStep, type ObservedStep } from './observeStep.js';
 
 /**
- * Paths through a policy's machine that together take every transition the model can reach.
+ * The state graph of a policy's machine under the test model, and one path per edge of it.
  *
  * `getShortestPaths` (xstate/graph) gives one path to every abstract state of the model; each
  * path extended by each event its end state takes gives one path per edge of the state graph,
  * so an edge that leads back to a known state (another route into `sms.sending`, a wrong
- * middle-digit try, a CANCEL) is on some path too. From those, a greedy cover picks few paths
- * that still reach every state node and take every transition the edges do.
+ * middle-digit try, a CANCEL) is on some path too.
  */
 
 export interface ModelStep {
@@ -52,7 +55,7 @@ export interface ModelGraph {
 }
 
 export function exploreModel(subject: ModelSubject): ModelGraph {
-  const machine = machineOf(subject);
+  const machine = createSessionMachine(subject.policy);
   const inventory = chartInventory(machine);
   const input = sessionInputOf(subject);
   const events = modelEvents(subject.policy);
@@ -106,7 +109,10 @@ export function exploreModel(subject: ModelSubject): ModelGraph {
 
   // Each edge path goes on to `verified` where it can, by the fewest steps: so the engine also
   // carries out what the edge's target state asks for (an entry action, a timer), not just enters it.
-  const towardsVerified = nextStepsTowards(serializeModelState(verifiedSnapshotOf(shortest)), outgoing);
+  const verified = shortest.find((path) => path.state.status === 'done' && path.state.value === 'verified');
+  const towardsVerified: Map<string, { event: ModelEvent; seen: ObservedStep }> = verified
+    ? nextStepsTowards(serializeModelState(verified.state), outgoing)
+    : new Map();
   const completion = (from: AnyMachineSnapshot): ModelStep[] => {
     const steps: ModelStep[] = [];
     for (let hop = towardsVerified.get(serializeModelState(from)); hop; hop = towardsVerified.get(serializeModelState(hop.seen.next))) {
@@ -130,12 +136,6 @@ export function exploreModel(subject: ModelSubject): ModelGraph {
     edgePaths,
     refused,
   };
-}
-
-function verifiedSnapshotOf(paths: readonly { state: AnyMachineSnapshot }[]): AnyMachineSnapshot {
-  const verified = paths.find((path) => path.state.status === 'done' && path.state.value === 'verified');
-  if (!verified) throw new Error('the model never reaches verified');
-  return verified.state;
 }
 
 /** For every vertex that can reach `goal`: the first edge of a shortest way there (backward breadth-first search). */
@@ -166,74 +166,4 @@ function nextStepsTowards<Edge extends { seen: ObservedStep }>(goal: string, out
     frontier = following;
   }
   return next;
-}
-
-export function coverageOf(graph: ModelGraph, paths: readonly ModelPath[]): ChartCoverage {
-  const coverage = new ChartCoverage(graph.inventory).add(graph.initialStateNodes, []);
-  for (const path of paths) for (const step of path.steps) coverage.add(step.stateNodes, step.transitions);
-  return coverage;
-}
-
-/** A greedy set cover of the state nodes and transitions the edge paths reach; no selected path is a prefix of another. */
-export function coveringPaths(graph: ModelGraph): ModelPath[] {
-  let chosen = chosenPaths.get(graph);
-  if (!chosen) {
-    chosen = chooseCoveringPaths(graph);
-    chosenPaths.set(graph, chosen);
-  }
-  return chosen;
-}
-
-const chosenPaths = new WeakMap<ModelGraph, ModelPath[]>();
-
-function chooseCoveringPaths(graph: ModelGraph): ModelPath[] {
-  const itemsOf = (path: ModelPath) => {
-    const items = new Set<string>();
-    for (const step of path.steps) {
-      for (const id of step.stateNodes) items.add(`state ${id}`);
-      for (const key of step.transitions) items.add(`transition ${key}`);
-    }
-    return items;
-  };
-  const candidates = graph.edgePaths.map((path) => ({ path, items: itemsOf(path) }));
-  const covered = new Set<string>(graph.initialStateNodes.map((id) => `state ${id}`));
-  const chosen: ModelPath[] = [];
-  for (;;) {
-    let best: (typeof candidates)[number] | undefined;
-    let bestGain = 0;
-    for (const candidate of candidates) {
-      let gain = 0;
-      for (const item of candidate.items) if (!covered.has(item)) gain++;
-      if (gain > bestGain || (gain === bestGain && gain > 0 && best && candidate.path.steps.length < best.path.steps.length)) {
-        best = candidate;
-        bestGain = gain;
-      }
-    }
-    if (!best) break;
-    chosen.push(best.path);
-    for (const item of best.items) covered.add(item);
-  }
-  return chosen.filter((path) => !chosen.some((other) => other !== path && isPrefix(path, other)));
-}
-
-function isPrefix(path: ModelPath, of: ModelPath): boolean {
-  return path.steps.length < of.steps.length && path.steps.every((step, index) => step === of.steps[index] || sameStep(step, of.steps[index]!));
-}
-
-function sameStep(a: ModelStep, b: ModelStep): boolean {
-  return serializeModelEvent(a.event) === serializeModelEvent(b.event) && serializeModelState(a.state) === serializeModelState(b.state);
-}
-
-/** `EVENT → state` per step, for failure messages. */
-export function describePath(path: ModelPath): string {
-  return path.steps.map((step) => `${eventLabel(step.event)} → ${JSON.stringify(step.state.value)}`).join('\n  ');
-}
-
-export function eventLabel(event: ModelEvent): string {
-  const { type, at: _at, ...payload } = event as { type: string; at: number } & Record<string, unknown>;
-  const details = Object.entries(payload)
-    .filter(([key]) => key !== 'reasons')
-    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
-    .join(' ');
-  return details ? `${type}(${details})` : type;
 }

@@ -1,82 +1,17 @@
 import { __unsafe_getAllOwnEventDescriptors, type AnyMachineSnapshot } from 'xstate';
-import {
-  createSessionMachine,
-  defaultPolicy,
-  middleFourDigits,
-  policySchema,
-  scenes,
-  type CarrierOutcome,
-  type Platform,
-  type Policy,
-  type SceneCode,
-  type SessionContext,
-  type SessionEvent,
-  type SessionInput,
-  type SessionMachine,
-} from '../../machines/index.js';
+import { middleFourDigits } from '../createSessionMachine.js';
+import type { Policy } from '../policy/policySchema.js';
+import type { SessionContext } from '../sessionContext.js';
+import type { CarrierOutcome, SessionEvent } from '../sessionEvents.js';
+import { modelNumbers, modelTime, uplinkCode } from './modelSession.js';
 
 /**
- * The test model of a session: which machine events a user, the adapters and the clock can
+ * The events of the test model: which machine events a user, the adapters and the clock can
  * produce in a given state, as a small finite set of representatives, one per guard outcome.
- * The model is untimed: every event happens at `modelTime.start` except a resend, which
- * happens when the last code allows it. The engine harness keeps its clock consistent with that.
  */
-
-/** One policy on one platform: what a test session is started with. */
-export interface ModelSubject {
-  /** Short, unique, for test names and session ids. */
-  name: string;
-  policy: Policy;
-  platform: Platform;
-}
 
 /** A machine event the model produces: any session event, or a delayed `xstate.after.*` event. */
 export type ModelEvent = SessionEvent | { type: `xstate.after.${string}`; at: number };
-
-export const modelTime = {
-  start: 1_700_000_000_000,
-  /** SMS_SENT and SMS_NOT_SENT (TOO_SOON) say a new code may be requested from then on. */
-  resendAvailableAt: 1_700_000_000_000 + 60_000,
-  codeExpiresAt: 1_700_000_000_000 + 300_000,
-} as const;
-
-/** Numbers the model uses; all valid 11-digit mainland mobile numbers, all different. */
-export const modelNumbers = {
-  /** The user's bound number, given by the app backend (scenes that need one). */
-  bound: '13800000001',
-  /** What a carrier returns for a one-click token. */
-  carrier: '13912345678',
-  /** What a user types on an `enterPhone` step (phase `user`, or a new number). */
-  entered: '13700000002',
-  /** Who sends the uplink SMS when the session does not know the number yet. */
-  uplinkSender: '13600000003',
-} as const;
-
-export const uplinkCode = 'UP4821';
-
-export function sessionInputOf(subject: ModelSubject, sessionId = `model-${subject.name}`): SessionInput {
-  return {
-    sessionId,
-    schemeCode: modelSchemeCode,
-    sceneCode: subject.policy.sceneCode,
-    platform: subject.platform,
-    ...(scenes[subject.policy.sceneCode].needsBoundPhoneNumber ? { boundPhoneNumber: modelNumbers.bound } : {}),
-    device: {},
-  };
-}
-
-export const modelSchemeCode = 'FA0000000001';
-
-export function machineOf(subject: ModelSubject): SessionMachine {
-  return createSessionMachine(subject.policy);
-}
-
-/** A policy derived from a scene's default; `change` edits a copy. */
-export function policyVariant(sceneCode: SceneCode, change: (nodes: Policy['nodes']) => void): Policy {
-  const policy = structuredClone(defaultPolicy(sceneCode));
-  change(policy.nodes);
-  return policySchema.parse(policy);
-}
 
 const risk = {
   safe: { score: 10, reasons: [], ruleHit: false },
@@ -184,7 +119,7 @@ export function modelEvents(policy: Policy): (snapshot: AnyMachineSnapshot) => M
             // long before the session TTL: the TTL only fires in states that have no other timer.
             if (!isSessionTtl(type) || stateTimers.length === 0) events.push({ type: type as `xstate.after.${string}`, at });
           } else if (!type.startsWith('xstate.done.')) {
-            throw new Error(`the model has no events for ${type}: teach tests/model/sessionModel.ts about it`);
+            throw new Error(`the model has no events for ${type}: teach machines/testModel/modelEvents.ts about it`);
           }
       }
     }
@@ -194,36 +129,4 @@ export function modelEvents(policy: Policy): (snapshot: AnyMachineSnapshot) => M
 
 export function isSessionTtl(type: string): boolean {
   return type.startsWith('xstate.after.sessionTtl.');
-}
-
-/**
- * The abstract state the path generator tells apart: the state value plus what a guard can still
- * read from the context. A counter counts only in the state whose guards read it (it is reset
- * before that state can be entered again): middle-digit tries in `middleDigits`, sends, wrong
- * codes and the resend time in `sms`, the uplink code in `uplinkSms`, CAPTCHA tries in a CAPTCHA.
- * Finished sessions are told apart by value only (nothing follows them).
- */
-export function serializeModelState(snapshot: AnyMachineSnapshot): string {
-  if (snapshot.status !== 'active') return JSON.stringify([snapshot.status, snapshot.value]);
-  const c = snapshot.context as SessionContext;
-  const at = new Set(stateNamesOf(snapshot.value));
-  return JSON.stringify([
-    snapshot.value,
-    c.phoneNumber ?? null,
-    c.provedByCarrier,
-    at.has('middleDigits') ? c.middleDigitTries : null,
-    at.has('sms') ? [c.smsSends, c.smsWrongTries, c.resendAvailableAt ?? null] : null,
-    at.has('uplinkSms') ? (c.uplink?.code ?? null) : null,
-    at.has('captcha') ? c.captchaTries : null,
-  ]);
-}
-
-function stateNamesOf(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, child]) => [key, ...stateNamesOf(child)]);
-  return [];
-}
-
-export function serializeModelEvent(event: ModelEvent): string {
-  return JSON.stringify(event);
 }

@@ -1,0 +1,11 @@
+export { testPathsOf, type TestPaths, type TestPath, type TestStep, type TestPathCoverage, type CoverageCount, type TestPathsOptions } from './testPathsOf.js';
+export { exploreModel, type ModelGraph, type ModelPath, type ModelStep, type RefusedEvent } from './exploreModel.js';
+export { coveringPaths, coverageOf } from './coveringPaths.js';
+export { modelEvents, isSessionTtl, type ModelEvent } from './modelEvents.js';
+export { modelNumbers, modelSchemeCode, modelTime, sessionInputOf, uplinkCode, type ModelSubject } from './modelSession.js';
+export { serializeModelEvent, serializeModelState } from './modelState.js';
+export { chartInventory, type ChartInventory } from './chartInventory.js';
+export { ChartCoverage } from './chartCoverage.js';
+export { initialStateNodes, observeStep, type ObservedStep } from './observeStep.js';
+export { describePath, eventLabel } from './pathLabels.js';
+export { testPathDescription } from './testPathDescription.js';
