@@ -52,6 +52,9 @@ describe('the console in a browser', () => {
     const labels = await page.locator('#chart svg text').allTextContents();
     for (const state of ['awaitingToken', 'enterPhone', 'awaitingCode', 'verified']) expect(labels).toContain(state);
     expect(await page.textContent('#chart-meta')).toContain('scene 100001');
+    await page.waitForSelector('#test-paths li');
+    expect(await page.locator('#test-paths li').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^one-click: .*→ verified$/)]));
+    expect(await page.textContent('#test-paths-meta')).toMatch(/^\d+ paths on Android reach \d+ of \d+ states/);
     await screenshot('chart');
   });
 

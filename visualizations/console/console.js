@@ -104,6 +104,7 @@ async function chartsView(params) {
   const base = scheme ? `/v1/admin/schemes/${scheme}/policies/${scene}` : `/v1/admin/policies/${scene}`;
   const chartUrl = `${base}/chart${$('chart-sessions').checked ? '?sessions=recent' : ''}`;
   await fillImpactChoices(base);
+  showTestPaths(base);
   $('impact-result').replaceChildren();
   $('impact-form').onsubmit = (event) => {
     event.preventDefault();
@@ -117,6 +118,27 @@ async function chartsView(params) {
       `${scheme ? `scheme ${scheme}` : 'global policy'}, scene ${scene}: version ${policy.version ?? 0}` +
       `${policy.inherit ? ' (inherits the global policy)' : ''}${policy.isDefault ? ', the built-in default' : ''}; policy ${policy.policyVersion}`;
   });
+}
+
+/** The paths the model-based tests would run on this policy: what a tester scripts. */
+async function showTestPaths(base) {
+  const list = $('test-paths');
+  list.replaceChildren();
+  $('test-paths-meta').textContent = 'working out the paths…';
+  try {
+    const result = await json(`${base}/test-paths`);
+    const { states, transitions } = result.coverage;
+    const missing = [...states.missing, ...transitions.missing];
+    $('test-paths-meta').textContent =
+      `${result.paths.length} paths on ${result.platform} reach ${states.covered} of ${states.total} states and take ${transitions.covered} of ${transitions.total} transitions` +
+      (missing.length ? ` (not reachable on ${result.platform}: ${missing.join('; ')})` : '') +
+      '. As data: GET ' +
+      `${base}/test-paths`;
+    list.replaceChildren(...result.paths.map((path) => element('li', {}, path.description)));
+  } catch (error) {
+    if (error instanceof Unauthorized) return signOut();
+    $('test-paths-meta').textContent = error.message;
+  }
 }
 
 async function fillImpactChoices(base) {
