@@ -40,6 +40,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           : new ApiError(502, 'UPSTREAM_ERROR', 'the provider could not answer; nothing changed, try again', undefined, 1),
       );
     }
+    if (error instanceof URIError) {
+      // Express's router could not decode a path parameter (e.g. `%ZZ`): the client's malformed URL.
+      return sendError(res, new ApiError(400, 'MALFORMED_URL', 'the URL is not validly percent-encoded'));
+    }
     const parserError = typeof error?.type === 'string' ? bodyParserErrors[error.type] : undefined;
     if (parserError && parserError.status < 500) return sendError(res, new ApiError(parserError.status, parserError.code, parserError.message));
     if (isStoreUnavailable(error)) {

@@ -40,3 +40,19 @@ export function sessionView({ record, snapshot, machine }: LoadedSession): Sessi
     ...(status === 'failed' && context.failureReason ? { failureReason: context.failureReason } : {}),
   };
 }
+
+/**
+ * What the operator sees of a session: the client's view without the verify token. Only the
+ * session's client may read that token back; the app backend redeems it (single use), and nobody
+ * else should hold one.
+ */
+export function operatorSessionView(session: LoadedSession): Omit<SessionView, 'verifyToken'> {
+  const { verifyToken: _secret, ...view } = sessionView(session);
+  return view;
+}
+
+/** The machine's context for the operator, the verify token redacted as it is in the log. */
+export function operatorContext(session: LoadedSession): Record<string, unknown> {
+  const context = session.snapshot.context as Record<string, unknown>;
+  return context.verifyToken === undefined ? context : { ...context, verifyToken: '[redacted]' };
+}

@@ -32,19 +32,24 @@ export interface PolicyImpactReport {
   examples: { sessionId: string; recordedStatus: string; candidateStatus: string; firstDivergence: WhatIfDivergence | null }[];
 }
 
+/** Replays between two yields to the event loop, so a large measurement does not hold a server up. */
+const runsPerSlice = 25;
+
 /**
  * What a policy change would have done to sessions already run: each recorded log replayed under
- * the candidate machine (what-if replay), summed up as outcomes before and after. Pure.
+ * the candidate machine (what-if replay), summed up as outcomes before and after. No I/O; it
+ * only yields to the event loop between slices of replays.
  */
-export function policyImpact(
+export async function policyImpact(
   candidate: SessionMachine,
   runs: readonly RecordedRun[],
   options: { timers?: WhatIfTimers; exampleLimit?: number } = {},
-): PolicyImpactReport {
+): Promise<PolicyImpactReport> {
   const exampleLimit = options.exampleLimit ?? 20;
   const outcomes = new Map<string, OutcomeChange>();
   const report: PolicyImpactReport = { sessions: 0, sameWay: 0, diverged: 0, unreadable: 0, outcomes: [], examples: [] };
-  for (const run of runs) {
+  for (const [index, run] of runs.entries()) {
+    if (index > 0 && index % runsPerSlice === 0) await new Promise((resolve) => setImmediate(resolve));
     let whatIf;
     try {
       whatIf = whatIfReplay(candidate, run.entries, options.timers ? { timers: options.timers } : {});

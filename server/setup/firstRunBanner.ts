@@ -14,10 +14,15 @@ export function firstRunBanner(baseUrl: string, config: Config, firstRun: Number
   if (firstRun.seededSchemes.length) {
     lines.push('  demo schemes:');
     for (const s of firstRun.seededSchemes) {
-      const identity = [s.packageName, s.packageSign, s.bundleId, s.appId, s.origin].filter(Boolean).join(' ');
+      // An H5 scheme is found by its URL and origin together (GetAuthToken needs both).
+      const identity = [s.packageName, s.packageSign, s.bundleId, s.appId, s.origin, s.url].filter(Boolean).join(' ');
       lines.push(`    ${s.code}  ${s.platform.padEnd(9)} ${identity}`);
     }
   }
-  if (!config.production) lines.push(`  simulator: POST ${baseUrl}/v1/simulator/carrier-token, GET ${baseUrl}/v1/simulator/sms?phoneNumber=…`);
+  if (!config.production) {
+    lines.push(`  simulator: POST ${baseUrl}/v1/simulator/carrier-token, GET ${baseUrl}/v1/simulator/sms?phoneNumber=…`);
+    lines.push('  development mode: the simulator is open to anyone. Never expose this server; in production set NODE_ENV=production.');
+  }
+  lines.push(`  console: ${baseUrl}/console   API reference: ${baseUrl}/docs`);
   return `${lines.join('\n')}\n`;
 }

@@ -144,6 +144,12 @@ describe("a session's chart, timeline and live stream", () => {
     const { id } = await verifiedOneClick('13900600012');
     const events = await readEvents(`/v1/admin/sessions/${id}/live`, (all) => all.some((e) => e.event === 'end'));
     expect(JSON.stringify(events.filter((e) => e.event === 'session'))).not.toContain('verifyToken');
+    // Nor the operator's other views: only the session's client reads its verify token.
+    const detail = await ctx.server.api.get(`/v1/admin/sessions/${id}`, admin);
+    expect(detail.body.verifyToken).toBeUndefined();
+    expect(detail.body.context.verifyToken).toBe('[redacted]');
+    const list = await ctx.server.api.get('/v1/admin/sessions?limit=20', admin);
+    expect(JSON.stringify(list.body)).not.toMatch(/vt_/);
 
     const authToken = await ctx.flow.authToken();
     const pending = await ctx.flow.openOk(authToken, '100001');

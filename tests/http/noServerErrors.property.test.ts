@@ -81,4 +81,16 @@ describe('whatever a client sends, the answer is never a 500', () => {
       { numRuns: 60 },
     );
   });
+
+  it('paths that are not valid percent-encoding, with or without credentials', async () => {
+    for (const bad of ['%ZZ', '%E0%A4%A', '%', 'ok%C3']) {
+      for (const path of [`/v1/sessions/${bad}`, `/v1/admin/sessions/${bad}/chart`, `/v1/admin/policies/${bad}/chart`, `/v1/admin/schemes/${bad}`]) {
+        const anonymous = await ctx.server.api.get(path);
+        expect(anonymous.status, path).toBeLessThan(500);
+        const withAdmin = await ctx.server.api.get(path, 'admin');
+        expect(withAdmin.status, path).toBe(400);
+        expect(withAdmin.body.error.code).toBe('MALFORMED_URL');
+      }
+    }
+  });
 });

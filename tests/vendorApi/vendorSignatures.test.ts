@@ -132,6 +132,24 @@ describe('raw requests', () => {
     expect(await api().request('POST', `/?${new URLSearchParams(inherited)}`)).toMatchObject({ status: 404, body: { Code: 'InvalidAction.NotFound' } });
   });
 
+  it('an unsigned x-acs-action header cannot change the action a HMAC-SHA1 request signed (400 IncompleteSignature)', async () => {
+    const created = await ctx.server.api.post('/v1/admin/schemes', { name: 'kept', platform: 'iOS', bundleId: 'com.example.kept' }, 'admin');
+    const code = created.body.code as string;
+    const describe = signedV1Params('POST', 'DescribeVerifyScheme', { SchemeCode: code }, operatorKey);
+    const hijacked = await api().request('POST', `/?${new URLSearchParams(describe)}`, { headers: { 'x-acs-action': 'DeleteVerifyScheme' } });
+    expect(hijacked).toMatchObject({ status: 400, body: { Code: 'IncompleteSignature' } });
+    const otherVersion = signedV1Params('POST', 'DescribeVerifyScheme', { SchemeCode: code }, operatorKey);
+    expect(await api().request('POST', `/?${new URLSearchParams(otherVersion)}`, { headers: { 'x-acs-version': '2016-01-01' } })).toMatchObject({
+      status: 400,
+    });
+    expect((await api().get(`/v1/admin/schemes/${code}`, 'admin')).status).toBe(200);
+    const honest = signedV1Params('POST', 'DescribeVerifyScheme', { SchemeCode: code }, operatorKey);
+    expect(await api().request('POST', `/?${new URLSearchParams(honest)}`, { headers: { 'x-acs-action': 'DescribeVerifyScheme' } })).toMatchObject({
+      status: 200,
+      body: { Code: 'OK' },
+    });
+  });
+
   it('GET with the query, and POST with a form body, are answered like the SDK’s POST', async () => {
     const viaGet = signedV1Params('GET', 'GetMobile', { AccessToken: await ctx.flow.carrierToken('13900200011') }, operatorKey);
     const get = await api().request('GET', `/?${new URLSearchParams(viaGet)}`);
@@ -177,6 +195,8 @@ describe('throttling', () => {
     const error = await thrown(() => client.getMobile(getMobile()));
     expect(error).toBeInstanceOf(ThrottlingError);
     expect(error).toMatchObject({ code: 'Throttling.User' });
+    // The SDK reads x-acs-retry-after (milliseconds) into retryAfter.
+    expect(error.retryAfter).toBeGreaterThan(0);
     const raw = await limited.api.request('POST', '/?Action=GetMobile');
     expect(raw.body).toMatchObject({ Code: 'Throttling.User' });
     expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);

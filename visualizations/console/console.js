@@ -146,7 +146,10 @@ async function fillImpactChoices(base) {
   select.replaceChildren();
   try {
     const { versions } = await json(`${base}/versions`);
+    const offered = new Set();
     for (const version of [...versions].reverse()) {
+      if (offered.has(version.policyVersion)) continue;
+      offered.add(version.policyVersion);
       select.append(
         element('option', { value: version.policyVersion }, `v${version.version} by ${version.author}, ${version.change} (${version.policyVersion})`),
       );
@@ -229,6 +232,11 @@ async function sessionView(id) {
   show('session-view');
   $('session-id').textContent = id;
   $('replay-result').replaceChildren();
+  // Nothing of the previous session may stay clickable while this one loads.
+  $('replay-form').onsubmit = (event) => event.preventDefault();
+  $('replay-against').replaceChildren();
+  $('session-chart').replaceChildren();
+  $('session-timeline').replaceChildren();
   const refresh = async () => {
     const [chart, timeline] = await Promise.all([text(`/v1/admin/sessions/${id}/chart`), text(`/v1/admin/sessions/${id}/timeline`)]);
     putSvg($('session-chart'), chart);
@@ -308,11 +316,14 @@ async function fillReplayChoices(detail) {
     [`/v1/admin/schemes/${detail.schemeCode}/policies/${detail.sceneCode}/versions`, `scheme ${detail.schemeCode}`],
     [`/v1/admin/policies/${detail.sceneCode}/versions`, 'global'],
   ];
+  const offered = new Set([detail.policyVersion]);
   for (const [path, label] of documents) {
     try {
       const { versions } = await json(path);
       for (const version of [...versions].reverse()) {
-        if (version.policyVersion === detail.policyVersion) continue;
+        // A policy that came back (a rollback, an override copying the global one) is offered once, at its newest version.
+        if (offered.has(version.policyVersion)) continue;
+        offered.add(version.policyVersion);
         select.append(
           element(
             'option',

@@ -658,7 +658,7 @@ function policyDocumentOperations(scope: 'global' | 'scheme'): Operation[] {
         '(what-if replay): how many would have gone the same way, and how they ended against how they would have ended.',
       body: { schema: impactRequestSchema },
       success: { status: 200, description: 'the impact', schema: policyImpactSchema },
-      errors: { 400: ['VALIDATION_FAILED', 'SCENE_MISMATCH', 'POLICY_INVALID'], 404: [...notFound, 'POLICY_VERSION_NOT_FOUND'] },
+      errors: { 400: ['VALIDATION_FAILED', 'SCENE_MISMATCH', 'POLICY_INVALID'], 404: [...notFound, 'POLICY_VERSION_NOT_FOUND'], 429: ['BUSY'] },
     },
     {
       ...common,

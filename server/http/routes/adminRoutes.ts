@@ -5,7 +5,7 @@ import { ApiError } from '../apiError.js';
 import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
-import { sessionView, statePath } from '../sessionView.js';
+import { operatorContext, operatorSessionView, statePath } from '../sessionView.js';
 import { parseInput } from '../validation.js';
 
 export const accessKeyRequestSchema = z
@@ -92,17 +92,19 @@ export function adminRoutes(services: Services): Router {
     const limit = parseInput(listLimitSchema, req.query.limit, 'limit');
     const ids = await services.storage.sessions.recentIds(limit);
     const records = await Promise.all(ids.map((id) => services.engine.get(id)));
-    res.json({ sessions: records.filter((s) => s !== null).map((s) => ({ ...sessionView(s), createdAt: new Date(s.record.createdAt).toISOString() })) });
+    res.json({
+      sessions: records.filter((s) => s !== null).map((s) => ({ ...operatorSessionView(s), createdAt: new Date(s.record.createdAt).toISOString() })),
+    });
   });
 
   router.get('/v1/admin/sessions/:id', async (req, res) => {
     const session = await services.engine.get(parseSessionId(req.params.id));
     if (!session) throw sessionNotFound();
     res.json({
-      ...sessionView(session),
+      ...operatorSessionView(session),
       policyVersion: session.record.policyVersion,
       machineId: session.record.machineId,
-      context: session.snapshot.context,
+      context: operatorContext(session),
       timers: session.record.timers,
       pending: session.record.pending.map(({ id, type }) => ({ id, type })),
       createdAt: new Date(session.record.createdAt).toISOString(),

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { sessionStatus } from '../../../machines/index.js';
 import type { PolicyRef } from '../../policies/policyRepository.js';
 import { policyImpact, type RecordedRun } from '../../replay/index.js';
+import { ApiError } from '../apiError.js';
 import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
@@ -10,6 +11,8 @@ import { candidateMachine, impactRequestSchema } from './sessionInsightRoutes.js
 
 /** How far back the newest sessions are searched for ones of the scene (and scheme). */
 const sessionsSearched = 5000;
+/** Measurements one process runs at once; more wait for a free one (429 with Retry-After). */
+const concurrentMeasurements = 2;
 
 /**
  * What a policy change would do (Bearer admin token): the newest finished sessions of a scene (of
@@ -18,17 +21,21 @@ const sessionsSearched = 5000;
  */
 export function policyImpactRoutes(services: Services): Router {
   const router = Router();
+  let running = 0;
   const impact = (refOf: (req: Request) => Promise<PolicyRef>) => async (req: Request, res: Response) => {
     authenticateAdmin(req, services.adminToken);
     const ref = await refOf(req);
     const body = parseInput(impactRequestSchema, req.body ?? {});
     const candidate = await candidateMachine(services, body, ref.sceneCode);
-    const runs = await finishedRuns(services, ref, body.limit);
-    res.json({
-      ...refView(ref),
-      candidateVersion: candidate.version,
-      ...policyImpact(candidate.machine, runs, body.timers ? { timers: body.timers } : {}),
-    });
+    if (running >= concurrentMeasurements) throw new ApiError(429, 'BUSY', 'other measurements are running; try again shortly', undefined, 2);
+    running += 1;
+    try {
+      const runs = await finishedRuns(services, ref, body.limit);
+      const report = await policyImpact(candidate.machine, runs, body.timers ? { timers: body.timers } : {});
+      res.json({ ...refView(ref), candidateVersion: candidate.version, ...report });
+    } finally {
+      running -= 1;
+    }
   };
   router.post(
     '/v1/admin/policies/:sceneCode/impact',

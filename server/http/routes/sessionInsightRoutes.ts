@@ -10,7 +10,7 @@ import { authenticateAdmin } from '../authentication.js';
 import type { LiveStreams } from '../liveStreams.js';
 import type { Services } from '../services.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
-import { sessionView, statePath } from '../sessionView.js';
+import { operatorSessionView, statePath } from '../sessionView.js';
 import { parseInput } from '../validation.js';
 
 export const chartFormatSchema = z.enum(['svg', 'dot']).default('svg');
@@ -170,7 +170,7 @@ async function streamSession(services: Services, streams: LiveStreams, id: strin
         }
         const session = await services.engine.load(id);
         if (!session) break;
-        const { verifyToken: _secret, ...view } = sessionView(session);
+        const view = operatorSessionView(session);
         send('session', view);
         lastWrite = Date.now();
         if (view.status !== 'pending') {

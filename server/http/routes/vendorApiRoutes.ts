@@ -6,8 +6,8 @@ import { SmsCodeBusyError } from '../../../adapters/sms/smsVerification.js';
 import { vendorActions } from '../../vendorApi/vendorActions.js';
 import { throttled, VendorError } from '../../vendorApi/vendorError.js';
 import { VendorParams } from '../../vendorApi/vendorParams.js';
-import { readVendorRequest } from '../../vendorApi/vendorRequest.js';
-import { checkVendorSignature } from '../../vendorApi/vendorSignatureCheck.js';
+import { readVendorRequest, type VendorRequest } from '../../vendorApi/vendorRequest.js';
+import { checkVendorSignature, type SignatureKind } from '../../vendorApi/vendorSignatureCheck.js';
 import { ApiError } from '../apiError.js';
 import { clientIp } from '../clientIp.js';
 import { isStoreUnavailable } from '../errorHandler.js';
@@ -35,14 +35,15 @@ export function vendorApiRoutes(services: Services): Router {
       if (!request.action) throw new VendorError(400, 'MissingAction', 'Action is mandatory for this action.');
       const version = request.headers['x-acs-version'] ?? request.params.Version;
       if (version !== undefined && version !== apiVersion) throw new VendorError(400, 'InvalidVersion', 'Specified parameter Version is not valid.');
-      const { key } = await checkVendorSignature(request, {
+      const { key, kind } = await checkVendorSignature(request, {
         accessKeys: services.accessKeys,
         kv: services.storage.kv,
         clock: services.clock,
         clockSkewMs: services.config.vendorApi.clockSkewMs,
       });
-      const action = Object.hasOwn(vendorActions, request.action) ? vendorActions[request.action] : undefined;
-      if (!action) throw new VendorError(404, 'InvalidAction.NotFound', `Specified api ${request.action} is not found, please check your url and method.`);
+      const actionName = signedAction(request, kind);
+      const action = Object.hasOwn(vendorActions, actionName) ? vendorActions[actionName] : undefined;
+      if (!action) throw new VendorError(404, 'InvalidAction.NotFound', `Specified api ${actionName} is not found, please check your url and method.`);
       if (action.managesSchemes && !key.manageSchemes) {
         throw new VendorError(403, 'UnauthorizedOperation', 'This access key may not manage schemes (POST /v1/admin/access-keys with manageSchemes: true).');
       }
@@ -50,7 +51,11 @@ export function vendorApiRoutes(services: Services): Router {
       send(res, 200, { RequestId: requestId, ...reply });
     } catch (error) {
       const vendorError = asVendorError(error, services.logger);
-      if (vendorError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(vendorError.retryAfterSeconds));
+      if (vendorError.retryAfterSeconds !== undefined) {
+        res.setHeader('Retry-After', String(vendorError.retryAfterSeconds));
+        // What the official SDK reads into ThrottlingError.retryAfter, in milliseconds.
+        res.setHeader('x-acs-retry-after', String(vendorError.retryAfterSeconds * 1000));
+      }
       send(res, vendorError.status, { RequestId: requestId, Code: vendorError.code, Message: vendorError.message });
     }
   };
@@ -63,6 +68,25 @@ export function vendorApiRoutes(services: Services): Router {
   });
   router.post('/', answer);
   return router;
+}
+
+/**
+ * The action as the signature covers it. HMAC-SHA1 v1 signs the parameters only, so there the
+ * action and version are the `Action` and `Version` parameters, and headers must agree with them;
+ * ACS3 signs both the `x-acs-*` headers and the query, so they must agree too.
+ */
+function signedAction(request: VendorRequest, kind: SignatureKind): string {
+  const header = request.headers['x-acs-action'];
+  const parameter = request.params.Action;
+  const headerVersion = request.headers['x-acs-version'];
+  const parameterVersion = request.params.Version;
+  const disagree = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a !== b;
+  if (disagree(header, parameter) || disagree(headerVersion, parameterVersion)) {
+    throw new VendorError(400, 'IncompleteSignature', 'The action or version in the headers differs from the signed parameters.');
+  }
+  const action = kind === 'HMAC-SHA1' ? parameter : (header ?? parameter);
+  if (!action) throw new VendorError(400, 'MissingAction', 'Action is mandatory for this action.');
+  return action;
 }
 
 function send(res: Response, status: number, body: Record<string, unknown>): void {
