@@ -126,7 +126,9 @@ export const vendorActions: Record<string, VendorAction> = {
       // The vendor's H5 pitfall, said plainly: the URL ends with "/", the origin does not.
       if (!url.endsWith('/')) throw invalidParameter('Url', 'it must end with /');
       if (origin.endsWith('/')) throw invalidParameter('Origin', 'it must not end with /');
-      const candidates = sceneCode ? [await services.schemes.get(sceneCode)] : await services.schemes.list();
+      // A SceneCode naming one of our schemes picks it; anything else (the vendor's own codes) leaves the choice to Url and Origin.
+      const named = sceneCode ? await services.schemes.get(sceneCode) : null;
+      const candidates = named ? [named] : await services.schemes.list();
       const scheme = candidates.find((s): s is Scheme => s?.platform === 'H5' && s.url === url && s.origin === origin);
       if (!scheme) throw schemeNotFound();
       const now = services.clock();

@@ -165,6 +165,18 @@ describe('H5 through the SDK', () => {
     expect(check.body?.gateVerify?.verifyId).toBeTruthy();
   });
 
+  it('GetAuthToken with a SceneCode: one of our scheme codes picks that scheme; another code leaves it to Url and Origin', async () => {
+    const byCode = await sdk().getAuthToken(new $D.GetAuthTokenRequest({ url: h5Scheme.url, origin: h5Scheme.origin, sceneCode: h5Scheme.code }));
+    expect(byCode.body?.code).toBe('OK');
+    const vendorCode = await sdk().getAuthToken(new $D.GetAuthTokenRequest({ url: h5Scheme.url, origin: h5Scheme.origin, sceneCode: 'FC100000012345678' }));
+    expect(vendorCode.body?.code).toBe('OK');
+    expect(
+      await thrown(() => sdk().getAuthToken(new $D.GetAuthTokenRequest({ url: h5Scheme.url, origin: h5Scheme.origin, sceneCode: androidScheme.code }))),
+    ).toMatchObject({
+      code: 'VerifySchemeNotExist',
+    });
+  });
+
   it('GetAuthToken refuses a URL without its trailing slash, and an origin no scheme has', async () => {
     expect(await thrown(() => sdk().getAuthToken(new $D.GetAuthTokenRequest({ url: h5Scheme.url!.slice(0, -1), origin: h5Scheme.origin })))).toMatchObject({
       code: 'InvalidParameters',
