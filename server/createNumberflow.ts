@@ -88,7 +88,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const schemes = new SchemeRepository(kv, clock);
   const accessKeys = new AccessKeyRepository(kv, serverSecret.value, clock);
   const authTokens = new AuthTokens(serverSecret.value);
-  const verifyTokens = new VerifyTokenStore(kv, config.verifyTokenTtlSeconds * 1000);
+  const verifyTokens = new VerifyTokenStore(kv, config.verifyTokenTtlSeconds * 1000, serverSecret.value);
   const uplinkCodes = new UplinkCodes(kv);
   const phoneLists = new PhoneListRepository(kv);
   const webhooks = new WebhookRepository(kv, serverSecret.value, clock);

@@ -152,7 +152,7 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
       const phoneScore = params.scoring
         ? (await deps.risk.assessPhoneNumber({ phoneNumber: params.phoneNumber, schemeCode: context.schemeCode, device: context.device, record: false })).score
         : undefined;
-      const { verifyToken, expiresAt } = await deps.verifyTokens.issue({
+      const { sealed, expiresAt } = await deps.verifyTokens.issue({
         sessionId: session.record.id,
         schemeCode: session.record.schemeCode,
         sceneCode: session.record.sceneCode,
@@ -161,7 +161,8 @@ export function createActionRunner(deps: ActionRunnerDependencies): ActionRunner
         ...(phoneScore === undefined ? {} : { phoneScore }),
         issuedAt: deps.clock(),
       });
-      return { type: 'VERIFY_TOKEN_ISSUED', verifyToken, expiresAt, ...(phoneScore === undefined ? {} : { phoneScore }) };
+      // The session keeps the token sealed; its client reads it through the session view.
+      return { type: 'VERIFY_TOKEN_ISSUED', verifyToken: sealed, expiresAt, ...(phoneScore === undefined ? {} : { phoneScore }) };
     },
   };
 

@@ -19,7 +19,12 @@ export interface SessionView {
 export const statePath = dottedStatePath;
 
 /** What a client sees of a session: enough to take the next step, nothing of the risk engine's reasons. */
-export function sessionView({ record, snapshot, machine }: LoadedSession): SessionView {
+/**
+ * The client's view. `revealToken` turns the sealed verify token the session keeps into the token
+ * (only the session's own client gets it); without it the view has none.
+ */
+export function sessionView({ record, snapshot, machine }: LoadedSession, revealToken?: (kept: string) => string | null): SessionView {
+  const verifyToken = revealToken && (snapshot.context as SessionContext).verifyToken ? revealToken((snapshot.context as SessionContext).verifyToken!) : null;
   const context = snapshot.context as SessionContext;
   const status = sessionStatus(snapshot);
   const { nodes } = machine.policy;
@@ -35,7 +40,7 @@ export function sessionView({ record, snapshot, machine }: LoadedSession): Sessi
       maxMiddleDigitTries: nodes.numberAuth.maxMiddleDigitTries,
     }),
     expiresAt: new Date(record.expiresAt).toISOString(),
-    ...(status === 'verified' && context.verifyToken ? { verifyToken: context.verifyToken } : {}),
+    ...(status === 'verified' && verifyToken ? { verifyToken } : {}),
     version: record.version,
     ...(status === 'failed' && context.failureReason ? { failureReason: context.failureReason } : {}),
   };
@@ -47,8 +52,7 @@ export function sessionView({ record, snapshot, machine }: LoadedSession): Sessi
  * else should hold one.
  */
 export function operatorSessionView(session: LoadedSession): Omit<SessionView, 'verifyToken'> {
-  const { verifyToken: _secret, ...view } = sessionView(session);
-  return view;
+  return sessionView(session);
 }
 
 /** The machine's context for the operator, the verify token redacted as it is in the log. */

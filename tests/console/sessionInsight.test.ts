@@ -150,6 +150,13 @@ describe("a session's chart, timeline and live stream", () => {
     expect(detail.body.context.verifyToken).toBe('[redacted]');
     const list = await ctx.server.api.get('/v1/admin/sessions?limit=20', admin);
     expect(JSON.stringify(list.body)).not.toMatch(/vt_/);
+    // The store keeps it sealed; the session's client still reads it back.
+    const { authToken: client, id: again } = await verifiedOneClick('13900600013');
+    const stored = await ctx.server.numberflow.services.storage.sessions.load(again);
+    expect(JSON.stringify(stored)).not.toMatch(/vt_/);
+    const clientView = await ctx.flow.get(client, again);
+    expect(clientView.body.verifyToken).toMatch(/^vt_/);
+    expect((await ctx.flow.verify(clientView.body.verifyToken)).body).toMatchObject({ phoneNumber: '13900600013' });
 
     const authToken = await ctx.flow.authToken();
     const pending = await ctx.flow.openOk(authToken, '100001');

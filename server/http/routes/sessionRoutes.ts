@@ -37,6 +37,7 @@ export const startSessionSchema = z.object({ sceneCode: z.enum(sceneCodes), devi
 /** The client's session endpoints (Bearer auth token). A token only ever reaches sessions of its own scheme. */
 export function sessionRoutes(services: Services): Router {
   const router = Router();
+  const reveal = (kept: string) => services.verifyTokens.reveal(kept);
 
   router.post('/v1/sessions', async (req, res) => {
     await services.limits.consume('sessionStartPerIp', clientIp(req));
@@ -62,7 +63,7 @@ export function sessionRoutes(services: Services): Router {
       device,
     });
     services.metrics.sessionsStarted.inc({ scene: body.sceneCode });
-    res.status(201).location(`/v1/sessions/${session.record.id}`).json(sessionView(session));
+    res.status(201).location(`/v1/sessions/${session.record.id}`).json(sessionView(session, reveal));
   });
 
   router.get('/v1/sessions/:id', async (req, res) => {
@@ -71,7 +72,7 @@ export function sessionRoutes(services: Services): Router {
     const session = await services.engine.get(id);
     // Another scheme's session answers exactly like a missing one.
     if (!session || session.record.schemeCode !== claims.schemeCode) throw sessionNotFound();
-    res.json(sessionView(session));
+    res.json(sessionView(session, reveal));
   });
 
   router.post('/v1/sessions/:id/events', async (req, res) => {
@@ -96,7 +97,7 @@ export function sessionRoutes(services: Services): Router {
     const session = await services.engine.send(id, input, (record) => {
       if (record.schemeCode !== claims.schemeCode) throw sessionNotFound();
     });
-    const view = sessionView(session);
+    const view = sessionView(session, reveal);
     if (view.status !== 'pending') {
       services.metrics.sessionsFinished.inc({ scene: view.sceneCode, status: view.status });
       await logSessionOutcome(services.logger, services.policies, session, view.status);
