@@ -86,6 +86,10 @@ describe('the console in a browser', () => {
     await expect.poll(() => page.textContent('#session-live'), { timeout: 5000 }).toBe('finished');
     expect(await page.locator('#session-timeline svg text').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('SMS_CODE')]));
     await screenshot('session');
+    await page.click('#session-chart');
+    expect(await page.locator('.panes').getAttribute('class')).toContain('wide');
+    await page.click('#session-chart');
+    expect(await page.locator('.panes').getAttribute('class')).not.toContain('wide');
 
     await page.click('#replay-form button');
     await page.waitForSelector('#replay-summary');

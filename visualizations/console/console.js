@@ -249,6 +249,8 @@ async function sessionView(id) {
     $('session-meta').textContent =
       `scheme ${view.schemeCode}, scene ${view.sceneCode}, state ${view.state}, version ${view.version}; next: ${view.nextAction?.type}`;
   };
+  // A click on the chart gives it the whole width (and back).
+  $('session-chart').onclick = () => $('session-chart').closest('.panes').classList.toggle('wide');
   const detail = await json(`/v1/admin/sessions/${id}`);
   setStatus(detail);
   await refresh();
