@@ -52,16 +52,25 @@ function refView(ref: PolicyRef) {
   return { scope: ref.scope, ...(ref.scope === 'scheme' ? { schemeCode: ref.schemeCode } : {}), sceneCode: ref.sceneCode };
 }
 
+/** Sessions read at once while looking for finished ones. */
+const readBatch = 50;
+
 async function finishedRuns(services: Services, ref: PolicyRef, limit: number): Promise<RecordedRun[]> {
   const runs: RecordedRun[] = [];
-  for (const id of await services.storage.sessions.recentIds(sessionsSearched)) {
-    if (runs.length >= limit) break;
-    const session = await services.engine.load(id);
-    if (!session || session.record.sceneCode !== ref.sceneCode) continue;
-    if (ref.scope === 'scheme' && session.record.schemeCode !== ref.schemeCode) continue;
-    const status = sessionStatus(session.snapshot);
-    if (status === 'pending') continue;
-    runs.push({ sessionId: id, status, entries: await services.engine.log(id) });
+  const ids = await services.storage.sessions.recentIds(sessionsSearched);
+  for (let from = 0; from < ids.length && runs.length < limit; from += readBatch) {
+    const batch = ids.slice(from, from + readBatch);
+    const sessions = await Promise.all(batch.map((id) => services.engine.load(id)));
+    const finished = sessions.filter(
+      (session): session is NonNullable<typeof session> =>
+        session !== null &&
+        session.record.sceneCode === ref.sceneCode &&
+        (ref.scope === 'global' || session.record.schemeCode === ref.schemeCode) &&
+        sessionStatus(session.snapshot) !== 'pending',
+    );
+    const wanted = finished.slice(0, limit - runs.length);
+    const logs = await Promise.all(wanted.map((session) => services.engine.log(session.record.id)));
+    wanted.forEach((session, i) => runs.push({ sessionId: session.record.id, status: sessionStatus(session.snapshot), entries: logs[i]! }));
   }
   return runs;
 }
