@@ -9,7 +9,7 @@ import { clientEventSchema } from '../clientEventSchema.js';
 import { restoreDefaultsSchema, rollbackSchema } from '../routes/policyRoutes.js';
 import { deviceSchema } from '../routes/sessionRoutes.js';
 import type { ErrorStatus, Operation, Parameter, Security } from './operationTypes.js';
-import { impactRequestSchema } from '../routes/sessionInsightRoutes.js';
+import { impactRequestSchema } from '../replayCandidate.js';
 import { operations as allOperations, policyPatchSchema, tags } from './operations.js';
 import {
   simulatorUplinkAcceptedSchema,

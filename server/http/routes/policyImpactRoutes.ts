@@ -7,7 +7,7 @@ import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 import { existingSchemeCode, parseSceneCode } from './policyRoutes.js';
-import { candidateMachine, impactRequestSchema } from './sessionInsightRoutes.js';
+import { candidateMachine, impactRequestSchema } from '../replayCandidate.js';
 
 /** How far back the newest sessions are searched for ones of the scene (and scheme). */
 const sessionsSearched = 5000;
