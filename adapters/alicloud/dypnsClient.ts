@@ -9,7 +9,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 
 // CommonJS packages: under tsc's NodeNext typing and native Node ESM the default import is `module.exports`
 // (the class is its `default`); vitest's interop hands the class itself. Accept both.
-const Dypns = ((DypnsModule as unknown as { default?: typeof DypnsModule.default }).default ?? DypnsModule) as typeof DypnsModule.default;
+export const Dypns = ((DypnsModule as unknown as { default?: typeof DypnsModule.default }).default ?? DypnsModule) as typeof DypnsModule.default;
 const Credential = ((CredentialModule as unknown as { default?: typeof CredentialModule.default }).default ??
   CredentialModule) as typeof CredentialModule.default;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DypnsClientOptions } from '../../adapters/alicloud/dypnsClient.js';
 import type { RateLimitSettings } from '../limits/rateLimits.js';
 
 const adapterName = z.enum(['simulator', 'alicloud']);
@@ -81,17 +82,7 @@ export interface Config {
   uplinkWebhookSecret?: string;
   carrierAdapter: 'simulator' | 'alicloud';
   /** Alibaba Cloud Dypnsapi, for the alicloud adapters; without keys the SDK's default credential chain. */
-  dypns: {
-    accessKeyId?: string;
-    accessKeySecret?: string;
-    securityToken?: string;
-    endpoint?: string;
-    protocol?: 'http' | 'https';
-    connectTimeoutMs: number;
-    readTimeoutMs: number;
-    signName?: string;
-    templateCode?: string;
-  };
+  dypns: DypnsClientOptions & { signName?: string; templateCode?: string };
   smsAdapter: 'simulator' | 'alicloud';
   /** The vendor-compatible endpoint at `/`: how far a request's signed time may be from ours (either way). */
   vendorApi: { clockSkewMs: number };

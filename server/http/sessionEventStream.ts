@@ -31,15 +31,16 @@ export async function streamSession(services: Services, streams: LiveStreams, id
   let first = true;
   try {
     while (!closed && !res.writableEnded && !streams.isClosing && Date.now() - started < liveStreamMaxMs) {
-      const entries = (await services.engine.log(id)).filter((e) => e.version > last);
-      if (entries.length || first) {
+      // One record read per poll; the log is read only when the session moved.
+      const session = await services.engine.load(id);
+      if (!session) break;
+      if (first || session.record.version > last) {
         first = false;
+        const entries = session.record.version > last ? (await services.engine.log(id)).filter((e) => e.version > last) : [];
         for (const entry of entries) {
           send('entry', { ...entry, at: new Date(entry.at).toISOString(), state: statePath(entry.state) }, entry.version);
           last = entry.version;
         }
-        const session = await services.engine.load(id);
-        if (!session) break;
         const view = operatorSessionView(session);
         send('session', view);
         lastWrite = Date.now();

@@ -209,15 +209,13 @@ export function whatIfReplay(candidate: SessionMachine, entries: readonly Sessio
     recordedState = entry.state;
     lastVersion = entry.version;
     const before = toReplayStateValue(snapshot.value);
+    /** The fields every step of this recorded event shares. */
+    const thisEvent = { origin: 'recorded', version: entry.version, at: event.at, kind: 'event', eventType: event.type } as const;
     const skip = (note: string) => {
       counts.skipped++;
       push(
         {
-          origin: 'recorded',
-          version: entry.version,
-          at: event.at,
-          kind: 'event',
-          eventType: event.type,
+          ...thisEvent,
           candidateState: before,
           accepted: false,
           actions: [],
@@ -259,11 +257,7 @@ export function whatIfReplay(candidate: SessionMachine, entries: readonly Sessio
       ];
       push(
         {
-          origin: 'recorded',
-          version: entry.version,
-          at: event.at,
-          kind: 'event',
-          eventType: event.type,
+          ...thisEvent,
           ...(mapped ? { candidateEventType: found.timer.eventType } : {}),
           candidateState: toReplayStateValue(snapshot.value),
           accepted: true,
@@ -282,11 +276,7 @@ export function whatIfReplay(candidate: SessionMachine, entries: readonly Sessio
     const actions = apply(event);
     push(
       {
-        origin: 'recorded',
-        version: entry.version,
-        at: event.at,
-        kind: 'event',
-        eventType: event.type,
+        ...thisEvent,
         candidateState: toReplayStateValue(snapshot.value),
         accepted: true,
         actions,

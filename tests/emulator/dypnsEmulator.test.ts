@@ -1,20 +1,18 @@
-import DypnsModule, * as $D from '@alicloud/dypnsapi20170525';
+import * as $D from '@alicloud/dypnsapi20170525';
 import { $OpenApiUtil, ClientError, ServerError, ThrottlingError } from '@alicloud/openapi-core';
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CARRIER_TOKEN_TTL_MS, rpcV1Signature, startDypnsEmulator, type DypnsEmulator } from './dypnsEmulator.js';
 
-// A CommonJS package: under tsc's NodeNext typing and native Node ESM the default import is `module.exports`
-// (the class is its `default`); vitest's interop hands the class itself. Accept both.
-const Dypns = ((DypnsModule as unknown as { default?: typeof DypnsModule.default }).default ?? DypnsModule) as typeof DypnsModule.default;
-type Dypns = InstanceType<typeof Dypns>;
+import { Dypns, type DypnsClient } from '../../adapters/alicloud/dypnsClient.js';
+import { thrown } from '../support/dypnsSdk.js';
 
 const AK = { accessKeyId: 'LTAI-test-key', accessKeySecret: 'test-secret-123' };
 
 let clock = Date.UTC(2026, 0, 1);
 let emu: DypnsEmulator;
 
-function client(opts: { secret?: string; v2?: boolean; timeoutMs?: number } = {}): Dypns {
+function client(opts: { secret?: string; v2?: boolean; timeoutMs?: number } = {}): DypnsClient {
   return new Dypns(
     new $OpenApiUtil.Config({
       accessKeyId: AK.accessKeyId,
@@ -26,16 +24,6 @@ function client(opts: { secret?: string; v2?: boolean; timeoutMs?: number } = {}
       ...(opts.v2 ? { signatureAlgorithm: 'v2' } : {}),
     }),
   );
-}
-
-/** Runs `fn`, expecting it to throw; returns the thrown value. */
-async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a throw');
 }
 
 beforeAll(async () => {
@@ -179,8 +167,8 @@ describe('carrier tokens', () => {
 
 describe('SMS codes', () => {
   const base = { signName: '速通互联验证码', templateCode: '100001', templateParam: '{"code":"##code##"}', returnVerifyCode: true };
-  const send = (c: Dypns, extra: Record<string, unknown>) => c.sendSmsVerifyCode(new $D.SendSmsVerifyCodeRequest({ ...base, ...extra }));
-  const check = (c: Dypns, extra: Record<string, unknown>) => c.checkSmsVerifyCode(new $D.CheckSmsVerifyCodeRequest(extra));
+  const send = (c: DypnsClient, extra: Record<string, unknown>) => c.sendSmsVerifyCode(new $D.SendSmsVerifyCodeRequest({ ...base, ...extra }));
+  const check = (c: DypnsClient, extra: Record<string, unknown>) => c.checkSmsVerifyCode(new $D.CheckSmsVerifyCodeRequest(extra));
 
   it('a wrong code is an HTTP 400 isv.ValidateFail ClientError, and the right one still passes', async () => {
     const c = client();

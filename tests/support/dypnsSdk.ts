@@ -1,12 +1,8 @@
-import DypnsModule from '@alicloud/dypnsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { randomUUID } from 'node:crypto';
 import { rpcV1Signature } from '../../server/vendorApi/popSignature.js';
 
-// A CommonJS package: under tsc's NodeNext typing and native Node ESM the default import is `module.exports`
-// (the class is its `default`); vitest's interop hands the class itself. Accept both.
-export const Dypns = ((DypnsModule as unknown as { default?: typeof DypnsModule.default }).default ?? DypnsModule) as typeof DypnsModule.default;
-export type Dypns = InstanceType<typeof Dypns>;
+import { Dypns, type DypnsClient } from '../../adapters/alicloud/dypnsClient.js';
 
 export interface SdkOptions {
   accessKeyId: string;
@@ -18,7 +14,7 @@ export interface SdkOptions {
 }
 
 /** The official SDK, configured exactly as the README tells an app backend to. */
-export function dypnsClient(options: SdkOptions): Dypns {
+export function dypnsClient(options: SdkOptions): DypnsClient {
   return new Dypns(
     new $OpenApiUtil.Config({
       accessKeyId: options.accessKeyId,

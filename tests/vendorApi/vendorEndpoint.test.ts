@@ -1,7 +1,8 @@
 import * as $D from '@alicloud/dypnsapi20170525';
 import { ClientError, ServerError } from '@alicloud/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { dypnsClient, thrown, type Dypns } from '../support/dypnsSdk.js';
+import type { DypnsClient } from '../../adapters/alicloud/dypnsClient.js';
+import { dypnsClient, thrown } from '../support/dypnsSdk.js';
 import { androidScheme, h5Scheme } from '../support/fusionAuthFlow.js';
 import { testCredentials } from '../support/testServer.js';
 import { useTestServer } from '../support/useTestServer.js';
@@ -14,7 +15,7 @@ import { useTestServer } from '../support/useTestServer.js';
 const ctx = useTestServer();
 const operatorKey = { accessKeyId: testCredentials.accessKeyId, accessKeySecret: testCredentials.accessKeySecret };
 const endpoint = () => ctx.server.baseUrl.replace('http://', '');
-const sdk = (options: { v2?: boolean; key?: { accessKeyId: string; accessKeySecret: string } } = {}): Dypns =>
+const sdk = (options: { v2?: boolean; key?: { accessKeyId: string; accessKeySecret: string } } = {}): DypnsClient =>
   dypnsClient({ ...(options.key ?? operatorKey), endpoint: endpoint(), ...(options.v2 ? { v2: true } : {}) });
 
 const templateParam = JSON.stringify({ code: '##code##', min: '5' });

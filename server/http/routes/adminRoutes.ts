@@ -1,12 +1,13 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { schemeCodeSchema, schemeInputSchema } from '../../schemes/schemeSchema.js';
+import { schemeInputSchema } from '../../schemes/schemeSchema.js';
 import { ApiError } from '../apiError.js';
 import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { operatorContext, operatorSessionView, statePath } from '../sessionView.js';
 import { parseInput } from '../validation.js';
+import { existingScheme, parseSchemeCode, schemeNotFound } from '../schemeParam.js';
 
 export const accessKeyRequestSchema = z
   .object({
@@ -38,7 +39,7 @@ export function adminRoutes(services: Services): Router {
   });
 
   router.get('/v1/admin/schemes/:code', async (req, res) => {
-    res.json(await existingScheme(services, req));
+    res.json(await existingScheme(services.schemes, req));
   });
 
   router.put('/v1/admin/schemes/:code', async (req, res) => {
@@ -124,18 +125,3 @@ export function adminRoutes(services: Services): Router {
 
   return router;
 }
-
-function parseSchemeCode(req: Request): string {
-  const parsed = schemeCodeSchema.safeParse(req.params.code);
-  if (!parsed.success) throw schemeNotFound(String(req.params.code));
-  return parsed.data;
-}
-
-async function existingScheme(services: Services, req: Request) {
-  const code = parseSchemeCode(req);
-  const scheme = await services.schemes.get(code);
-  if (!scheme) throw schemeNotFound(code);
-  return scheme;
-}
-
-const schemeNotFound = (code: string) => new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${code} does not exist`);

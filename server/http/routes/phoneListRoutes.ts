@@ -1,8 +1,8 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { PhoneListRepository } from '../../risk/phoneListRepository.js';
 import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
-import { ApiError } from '../apiError.js';
+import { existingSchemeCode } from '../schemeParam.js';
 import { authenticateAdmin } from '../authentication.js';
 import { parseInput } from '../validation.js';
 
@@ -47,25 +47,16 @@ export function phoneListRoutes(deps: PhoneListRoutesDeps): Router {
 
   router.get(path, async (req, res) => {
     authenticateAdmin(req, deps.adminToken);
-    const code = await existingSchemeCode(deps, req);
+    const code = await existingSchemeCode(deps.schemes, req);
     res.json({ schemeCode: code, ...(await deps.phoneLists.get(code)) });
   });
 
   router.put(path, async (req, res) => {
     authenticateAdmin(req, deps.adminToken);
-    const code = await existingSchemeCode(deps, req);
+    const code = await existingSchemeCode(deps.schemes, req);
     const body = parseInput(phoneListsSchema, req.body);
     res.json({ schemeCode: code, ...(await deps.phoneLists.put(code, body)) });
   });
 
   return router;
 }
-
-async function existingSchemeCode(deps: PhoneListRoutesDeps, req: Request): Promise<string> {
-  const parsed = schemeCodeSchema.safeParse(req.params.code);
-  if (!parsed.success) throw schemeNotFound(String(req.params.code));
-  if (!(await deps.schemes.get(parsed.data))) throw schemeNotFound(parsed.data);
-  return parsed.data;
-}
-
-const schemeNotFound = (code: string) => new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${code} does not exist`);

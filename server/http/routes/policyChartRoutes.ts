@@ -1,11 +1,10 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { stateChartDot } from '../../../visualizations/index.js';
 import type { PolicyRef } from '../../policies/policyRepository.js';
-import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
-import { existingSchemeCode, parseSceneCode } from './policyRoutes.js';
+import { onPolicyDocuments } from './policyDocumentRoutes.js';
 import { chartFormatSchema, sendChart } from './sessionInsightRoutes.js';
 
 export const chartSessionsSchema = z.enum(['none', 'recent']).default('none');
@@ -19,26 +18,14 @@ const recentSessionsLooked = 200;
  */
 export function policyChartRoutes(services: Services): Router {
   const router = Router();
-
-  const chart = (refOf: (req: Request) => Promise<PolicyRef>) => async (req: Request, res: import('express').Response) => {
-    authenticateAdmin(req, services.adminToken);
+  onPolicyDocuments(router, services, 'get', '/chart', async ({ ref }, req, res) => {
     const format = parseInput(chartFormatSchema, req.query.format, 'format');
     const overlay = parseInput(chartSessionsSchema, req.query.sessions, 'sessions');
-    const ref = await refOf(req);
     const state = await services.policies.state(ref);
     const { machine } = services.engine.machineForPolicy(state.policy, state.policyVersion);
     const counts = overlay === 'recent' ? await whereSessionsAre(services, ref) : undefined;
     await sendChart(res, format, stateChartDot(machine, counts ? { counts } : {}));
-  };
-
-  router.get(
-    '/v1/admin/policies/:sceneCode/chart',
-    chart(async (req) => ({ scope: 'global', sceneCode: parseSceneCode(req) })),
-  );
-  router.get(
-    '/v1/admin/schemes/:code/policies/:sceneCode/chart',
-    chart(async (req) => ({ scope: 'scheme', schemeCode: await existingSchemeCode(services, req), sceneCode: parseSceneCode(req) })),
-  );
+  });
   return router;
 }
 

@@ -1,12 +1,12 @@
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { sessionStatus } from '../../../machines/index.js';
 import type { PolicyRef } from '../../policies/policyRepository.js';
 import { policyImpact, type RecordedRun } from '../../replay/index.js';
 import { ApiError } from '../apiError.js';
-import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
-import { existingSchemeCode, parseSceneCode } from './policyRoutes.js';
+import { onPolicyDocuments } from './policyDocumentRoutes.js';
+import { refView } from './policyRoutes.js';
 import { candidateMachine, impactRequestSchema } from '../replayCandidate.js';
 
 /** How far back the newest sessions are searched for ones of the scene (and scheme). */
@@ -22,9 +22,7 @@ const concurrentMeasurements = 2;
 export function policyImpactRoutes(services: Services): Router {
   const router = Router();
   let running = 0;
-  const impact = (refOf: (req: Request) => Promise<PolicyRef>) => async (req: Request, res: Response) => {
-    authenticateAdmin(req, services.adminToken);
-    const ref = await refOf(req);
+  onPolicyDocuments(router, services, 'post', '/impact', async ({ ref }, req, res) => {
     const body = parseInput(impactRequestSchema, req.body ?? {});
     const candidate = await candidateMachine(services, body, ref.sceneCode);
     if (running >= concurrentMeasurements) throw new ApiError(429, 'BUSY', 'other measurements are running; try again shortly', undefined, 2);
@@ -36,20 +34,8 @@ export function policyImpactRoutes(services: Services): Router {
     } finally {
       running -= 1;
     }
-  };
-  router.post(
-    '/v1/admin/policies/:sceneCode/impact',
-    impact(async (req) => ({ scope: 'global', sceneCode: parseSceneCode(req) })),
-  );
-  router.post(
-    '/v1/admin/schemes/:code/policies/:sceneCode/impact',
-    impact(async (req) => ({ scope: 'scheme', schemeCode: await existingSchemeCode(services, req), sceneCode: parseSceneCode(req) })),
-  );
+  });
   return router;
-}
-
-function refView(ref: PolicyRef) {
-  return { scope: ref.scope, ...(ref.scope === 'scheme' ? { schemeCode: ref.schemeCode } : {}), sceneCode: ref.sceneCode };
 }
 
 /** Sessions read at once while looking for finished ones. */

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { isSceneCode, sceneCodes, scenes, type SceneCode } from '../../../machines/index.js';
 import { PolicyConflict, PolicyInherited, PolicyRejected, PolicyVersionNotFound } from '../../policies/policyErrors.js';
 import type { PolicyRef, PolicyState, PolicyVersionEntry, SaveOptions, SaveResult } from '../../policies/policyRepository.js';
-import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
 import { ApiError } from '../apiError.js';
 import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
+import { existingScheme } from '../schemeParam.js';
 
 export type PolicyRouteServices = Pick<Services, 'policies' | 'schemes' | 'adminToken'>;
 
@@ -80,14 +80,14 @@ export function policyRoutes(services: PolicyRouteServices): Router {
   // ---- scheme policies ----
 
   router.get('/v1/admin/schemes/:code/policies', async (req, res) => {
-    const schemeCode = await existingSchemeCode(services, req);
+    const schemeCode = (await existingScheme(services.schemes, req)).code;
     const states = await Promise.all(sceneCodes.map((sceneCode) => policies.state({ scope: 'scheme', schemeCode, sceneCode })));
     res.json({ schemeCode, policies: states.map(summaryView) });
   });
 
   const schemeRef = async (req: Request): Promise<PolicyRef> => {
     const sceneCode = parseSceneCode(req);
-    return { scope: 'scheme', schemeCode: await existingSchemeCode(services, req), sceneCode };
+    return { scope: 'scheme', schemeCode: (await existingScheme(services.schemes, req)).code, sceneCode };
   };
   const schemeView = async (state: PolicyState) => policyView(state);
   documentRoutes(router, '/v1/admin/schemes/:code/policies/:sceneCode', schemeRef, schemeView, services);
@@ -195,16 +195,9 @@ export function parseSceneCode(req: Request): SceneCode {
   return sceneCode;
 }
 
-export async function existingSchemeCode(services: PolicyRouteServices, req: Request): Promise<string> {
-  const parsed = schemeCodeSchema.safeParse(req.params.code);
-  const code = String(req.params.code);
-  if (!parsed.success || !(await services.schemes.get(parsed.data))) throw new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${code} does not exist`);
-  return parsed.data;
-}
-
 const versionNotFound = (number: string) => new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `policy version ${number} does not exist`);
 
-function refView(ref: PolicyRef) {
+export function refView(ref: PolicyRef) {
   return { scope: ref.scope, ...(ref.scope === 'scheme' ? { schemeCode: ref.schemeCode } : {}), sceneCode: ref.sceneCode };
 }
 

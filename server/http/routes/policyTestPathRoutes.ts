@@ -1,11 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { platforms, testPathsOf, type Platform, type Policy, type TestPaths } from '../../../machines/index.js';
-import type { PolicyRef } from '../../policies/policyRepository.js';
-import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
-import { existingSchemeCode, parseSceneCode } from './policyRoutes.js';
+import { onPolicyDocuments } from './policyDocumentRoutes.js';
 
 export const testPathPlatformSchema = z.enum(platforms).optional();
 
@@ -31,25 +29,10 @@ export function policyTestPathRoutes(services: Services): Router {
     return paths;
   };
 
-  const testPaths = (refOf: (req: Request) => Promise<{ ref: PolicyRef; platform: Platform }>) => async (req: Request, res: Response) => {
-    authenticateAdmin(req, services.adminToken);
+  onPolicyDocuments(router, services, 'get', '/test-paths', async ({ ref, scheme }, req, res) => {
     const chosen = parseInput(testPathPlatformSchema, req.query.platform, 'platform');
-    const { ref, platform } = await refOf(req);
     const state = await services.policies.state(ref);
-    res.json({ policyVersion: state.policyVersion, ...pathsOf(state.policy, state.policyVersion, chosen ?? platform) });
-  };
-
-  router.get(
-    '/v1/admin/policies/:sceneCode/test-paths',
-    testPaths(async (req) => ({ ref: { scope: 'global', sceneCode: parseSceneCode(req) }, platform: 'Android' })),
-  );
-  router.get(
-    '/v1/admin/schemes/:code/policies/:sceneCode/test-paths',
-    testPaths(async (req) => {
-      const schemeCode = await existingSchemeCode(services, req);
-      const scheme = await services.schemes.get(schemeCode);
-      return { ref: { scope: 'scheme', schemeCode, sceneCode: parseSceneCode(req) }, platform: scheme?.platform ?? 'Android' };
-    }),
-  );
+    res.json({ policyVersion: state.policyVersion, ...pathsOf(state.policy, state.policyVersion, chosen ?? scheme?.platform ?? 'Android') });
+  });
   return router;
 }

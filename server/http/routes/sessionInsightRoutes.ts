@@ -19,10 +19,14 @@ export const chartFormatSchema = z.enum(['svg', 'dot']).default('svg');
  */
 export function sessionInsightRoutes(services: Services): Router {
   const router = Router();
-  router.use('/v1/admin/sessions/:id/:view', (req, _res, next) => {
-    authenticateAdmin(req, services.adminToken);
-    next();
-  });
+  // Only the views this router serves; the trace and the rest are the admin router's, which checks the token itself.
+  router.use(
+    ['chart', 'timeline', 'replay', 'live', 'recording'].map((view) => `/v1/admin/sessions/:id/${view}`),
+    (req, _res, next) => {
+      authenticateAdmin(req, services.adminToken);
+      next();
+    },
+  );
 
   router.get('/v1/admin/sessions/:id/chart', async (req, res) => {
     const format = parseInput(chartFormatSchema, req.query.format, 'format');

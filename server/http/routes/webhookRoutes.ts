@@ -1,8 +1,8 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
 import type { Webhook, WebhookRepository } from '../../webhooks/webhookRepository.js';
 import { ApiError } from '../apiError.js';
+import { existingSchemeCode } from '../schemeParam.js';
 import { authenticateAdmin } from '../authentication.js';
 import { parseInput } from '../validation.js';
 
@@ -61,7 +61,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
 
   router.put(path, async (req, res) => {
     authenticateAdmin(req, deps.adminToken);
-    const code = await existingSchemeCode(deps, req);
+    const code = await existingSchemeCode(deps.schemes, req);
     const body = parseInput(registrationSchema, req.body);
     const { webhook, secret } = await deps.repository.register(code, {
       url: body.url,
@@ -75,7 +75,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
 
   router.get(path, async (req, res) => {
     authenticateAdmin(req, deps.adminToken);
-    const code = await existingSchemeCode(deps, req);
+    const code = await existingSchemeCode(deps.schemes, req);
     const webhook = await deps.repository.get(code);
     if (!webhook) throw webhookNotFound(code);
     const recentAttempts = await deps.repository.attempts(code);
@@ -85,7 +85,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
 
   router.delete(path, async (req, res) => {
     authenticateAdmin(req, deps.adminToken);
-    const code = await existingSchemeCode(deps, req);
+    const code = await existingSchemeCode(deps.schemes, req);
     if (!(await deps.repository.remove(code))) throw webhookNotFound(code);
     res.status(204).end();
   });
@@ -97,12 +97,4 @@ function webhookView({ schemeCode: _code, ...webhook }: Webhook) {
   return webhook;
 }
 
-async function existingSchemeCode(deps: WebhookRoutesDeps, req: Request): Promise<string> {
-  const parsed = schemeCodeSchema.safeParse(req.params.code);
-  if (!parsed.success) throw schemeNotFound(String(req.params.code));
-  if (!(await deps.schemes.get(parsed.data))) throw schemeNotFound(parsed.data);
-  return parsed.data;
-}
-
-const schemeNotFound = (code: string) => new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${code} does not exist`);
 const webhookNotFound = (code: string) => new ApiError(404, 'WEBHOOK_NOT_FOUND', `scheme ${code} has no webhook`);
