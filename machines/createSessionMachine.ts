@@ -1,9 +1,10 @@
 import { assign, setup } from 'xstate';
 import type { Policy, RiskRoute } from './policy/policySchema.js';
 import { scenes, type ProofPhase } from './policy/scenes.js';
-import type { FailureReason, ProofMethod, SessionContext } from './sessionContext.js';
+import { contextDefaults, type FailureReason, type ProofMethod, type SessionContext } from './sessionContext.js';
 import type { SessionEvent, SessionInput } from './sessionEvents.js';
 import { constantTimeEqual } from './constantTimeEqual.js';
+import { actionDeclarations } from './actionCatalogue.js';
 import { stateIds } from './stateIds.js';
 
 /**
@@ -53,20 +54,26 @@ export function createSessionMachine(policy: Policy) {
       lastCaptchaTry: ({ context }) => context.captchaTries + 1 >= nodes.captcha.maxTries,
     },
     actions: {
-      // Named side effects: carried out by the shell after the transition is saved.
-      assessEndpointRisk: (_, _params: { device: SessionInput['device']; schemeCode: string; platform: string }) => {},
-      assessPhoneRisk: (_, _params: { phoneNumber: string; schemeCode: string }) => {},
-      exchangeCarrierToken: (_, _params: { accessToken: string; h5: boolean }) => {},
-      verifyCarrierToken: (_, _params: { accessToken: string; phoneNumber: string; h5: boolean }) => {},
-      sendSmsCode: (_, _params: { phoneNumber: string } & Omit<Policy['nodes']['smsCode'], 'enabled' | 'maxSends'>) => {},
-      prepareUplinkSms: (_, _params: { receivingNumber: string; validitySeconds: number }) => {},
-      createCaptchaChallenge: (_, _params: { difficulty: Policy['nodes']['captcha']['difficulty'] }) => {},
-      issueVerifyToken: (_, _params: { phoneNumber: string; method: ProofMethod; scoring: boolean; provedNumbers: SessionContext['provedNumbers'] }) => {},
-      /** An effect: tells the app backend the session has finished (a signed webhook); nothing comes back. */
-      notifyApp: (_, _params: { status: 'verified' | 'failed' | 'expired' }) => {},
+      // Named side effects, declared by the action catalogue: carried out by the shell after the transition is saved.
+      ...actionDeclarations(),
       fail: assign((_, params: { reason: FailureReason }) => ({ failureReason: params.reason })),
+      recordEndpointRisk: assign(({ event }) =>
+        event.type === 'ENDPOINT_RISK_RESULT' ? { endpointRisk: { score: event.score, reasons: event.reasons, ruleHit: event.ruleHit } } : {},
+      ),
+      recordPhoneRisk: assign(({ event }) =>
+        event.type === 'PHONE_RISK_RESULT' ? { phoneRisk: { score: event.score, reasons: event.reasons, ruleHit: event.ruleHit } } : {},
+      ),
+      recordCarrierFailure: assign(({ event }) =>
+        event.type === 'CARRIER_RESULT'
+          ? { carrierFailure: { outcome: event.outcome, ...(event.providerCode ? { providerCode: event.providerCode } : {}) } }
+          : {},
+      ),
+      recordUplinkSender: assign(({ event }) => (event.type === 'UPLINK_SMS_RECEIVED' ? { phoneNumber: event.from, method: 'uplinkSms' as const } : {})),
     },
   });
+
+  type MachineConfig = Parameters<typeof machineSetup.createMachine>[0];
+  type StateConfig = NonNullable<MachineConfig['states']>[string];
 
   const sendSmsParams = ({ context }: { context: SessionContext }) => ({
     phoneNumber: context.phoneNumber!,
@@ -81,7 +88,7 @@ export function createSessionMachine(policy: Policy) {
   const toFailed = (reason: FailureReason) => ({ target: `#${stateIds.failed}`, actions: failWith(reason) });
 
   /** A CAPTCHA step; `onSolved` is where a solved challenge leads. */
-  const captchaState = (id: string, onSolved: string) => ({
+  const captchaState = (id: string, onSolved: string): StateConfig => ({
     id,
     initial: 'preparing',
     states: {
@@ -109,14 +116,14 @@ export function createSessionMachine(policy: Policy) {
   });
 
   /** The transition a risk node takes for a risky result, per the policy's route, after recording the assessment. */
-  const riskRoute = (route: RiskRoute, captchaId: string, uplinkId: string, record: typeof recordPhoneRisk) => {
+  const riskRoute = (route: RiskRoute, captchaId: string, uplinkId: string, record: 'recordEndpointRisk' | 'recordPhoneRisk') => {
     if (route === 'captcha' && nodes.captcha.enabled) return { target: `#${captchaId}`, actions: record };
     if (route === 'uplinkSms' && nodes.uplinkSms.enabled) return { target: `#${uplinkId}`, actions: record };
     const failed = toFailed('blocked');
     return { ...failed, actions: [record, failed.actions] };
   };
 
-  const phaseState = (phase: ProofPhase, next: string) => {
+  const phaseState = (phase: ProofPhase, next: string): StateConfig => {
     const ids = stateIds.phase(phase);
     const knowsNumber = phase === 'bound';
     const numberAuthHere = nodes.numberAuth.enabled && (phase === 'user' || phase === 'bound');
@@ -134,11 +141,6 @@ export function createSessionMachine(policy: Policy) {
         : nodes.numberAuth.onCarrierError === 'uplinkSms' && nodes.uplinkSms.enabled
           ? `#${ids.uplink}`
           : undefined;
-    const recordCarrierFailure = assign({
-      carrierFailure: ({ event }: { event: SessionEvent }) =>
-        event.type === 'CARRIER_RESULT' ? { outcome: event.outcome, ...(event.providerCode ? { providerCode: event.providerCode } : {}) } : undefined,
-    });
-
     // The policy schema guarantees a proof of possession, so a phase without number auth has an SMS code or an uplink SMS.
     /** When no SMS can reach the number: prove it by uplink SMS if the policy has it. */
     const smsUnavailableRoute = nodes.uplinkSms.enabled ? { target: `#${ids.uplink}` } : toFailed('sms_unavailable');
@@ -212,8 +214,8 @@ export function createSessionMachine(policy: Policy) {
                                 }),
                               },
                               carrierErrorRoute
-                                ? { target: carrierErrorRoute, actions: recordCarrierFailure }
-                                : { target: `#${stateIds.failed}`, actions: [recordCarrierFailure, failWith('carrier_error')] },
+                                ? { target: carrierErrorRoute, actions: 'recordCarrierFailure' }
+                                : { target: `#${stateIds.failed}`, actions: ['recordCarrierFailure', failWith('carrier_error')] },
                             ]
                           : [
                               {
@@ -222,10 +224,10 @@ export function createSessionMachine(policy: Policy) {
                                 actions: assign({ provedByCarrier: true, method: 'numberAuth' as const, carrierFailure: undefined }),
                               },
                               // A number the carrier says is not this SIM's is not an outage: prove it another way.
-                              { guard: { type: 'carrierRejected' }, target: smsRoute, actions: recordCarrierFailure },
+                              { guard: { type: 'carrierRejected' }, target: smsRoute, actions: 'recordCarrierFailure' },
                               carrierErrorRoute
-                                ? { target: carrierErrorRoute, actions: recordCarrierFailure }
-                                : { target: `#${stateIds.failed}`, actions: [recordCarrierFailure, failWith('carrier_error')] },
+                                ? { target: carrierErrorRoute, actions: 'recordCarrierFailure' }
+                                : { target: `#${stateIds.failed}`, actions: ['recordCarrierFailure', failWith('carrier_error')] },
                             ],
                     },
                   },
@@ -295,11 +297,11 @@ export function createSessionMachine(policy: Policy) {
                   PHONE_RISK_RESULT: [
                     {
                       guard: 'phoneRisky',
-                      ...riskRoute(nodes.phoneRisk.onRisk, ids.captcha, ids.uplink, recordPhoneRisk),
+                      ...riskRoute(nodes.phoneRisk.onRisk, ids.captcha, ids.uplink, 'recordPhoneRisk'),
                     },
                     {
                       target: 'phoneRiskCleared',
-                      actions: recordPhoneRisk,
+                      actions: 'recordPhoneRisk',
                     },
                   ],
                 },
@@ -314,7 +316,7 @@ export function createSessionMachine(policy: Policy) {
               phoneRiskCleared: {
                 id: ids.phoneRiskCleared,
                 always: [
-                  ...(numberAuthHere ? [{ guard: 'provedByCarrier', target: 'proved' }] : []),
+                  ...(numberAuthHere ? [{ guard: 'provedByCarrier' as const, target: 'proved' }] : []),
                   ...(numberReachesPhoneRiskWithoutCarrier ? [{ target: proveKnownNumber }] : []),
                 ],
               },
@@ -377,7 +379,11 @@ export function createSessionMachine(policy: Policy) {
                     always: { guard: 'noSendsLeft', ...toFailed('sms_sends_exhausted') },
                     on: {
                       RESEND_SMS: { guard: 'canResendSms', target: 'sending' },
-                      SMS_CODE: { actions: assign({ lastCodeResult: 'EXPIRED' as const }) },
+                      SMS_CODE: [
+                        // A code checked as correct while the timer ran out (or while another check raced it) still proves the number.
+                        { guard: 'smsCodePassed', target: 'passed', actions: assign({ method: 'smsCode' as const, lastCodeResult: 'PASS' as const }) },
+                        { actions: assign({ lastCodeResult: 'EXPIRED' as const }) },
+                      ],
                     },
                   },
                   passed: { type: 'final' as const },
@@ -415,12 +421,12 @@ export function createSessionMachine(policy: Policy) {
                     tags: ['uplinkSms'],
                     on: {
                       UPLINK_SMS_SENT: { target: 'awaitingReceipt' },
-                      UPLINK_SMS_RECEIVED: { guard: 'uplinkMatches', target: 'received', actions: assignUplinkSender },
+                      UPLINK_SMS_RECEIVED: { guard: 'uplinkMatches', target: 'received', actions: 'recordUplinkSender' },
                     },
                   },
                   awaitingReceipt: {
                     tags: ['wait'],
-                    on: { UPLINK_SMS_RECEIVED: { guard: 'uplinkMatches', target: 'received', actions: assignUplinkSender } },
+                    on: { UPLINK_SMS_RECEIVED: { guard: 'uplinkMatches', target: 'received', actions: 'recordUplinkSender' } },
                   },
                   received: { type: 'final' as const },
                 },
@@ -439,14 +445,14 @@ export function createSessionMachine(policy: Policy) {
   };
 
   const phases = scene.phases;
-  const phaseStates: Record<string, unknown> = {};
+  const phaseStates: Record<string, StateConfig> = {};
   phases.forEach((phase, index) => {
     const next = index + 1 < phases.length ? stateIds.phase(phases[index + 1]!).phase : stateIds.issuingVerifyToken;
     phaseStates[stateIds.phase(phase).phase] = phaseState(phase, `#${next}`);
   });
   const firstPhase = stateIds.phase(phases[0]!);
 
-  const config = {
+  const config: MachineConfig = {
     id: stateIds.root,
     context: ({ input }: { input: SessionInput }): SessionContext => ({
       sessionId: input.sessionId,
@@ -455,12 +461,8 @@ export function createSessionMachine(policy: Policy) {
       platform: input.platform,
       ...(input.boundPhoneNumber ? { boundPhoneNumber: input.boundPhoneNumber } : {}),
       device: input.device,
+      ...contextDefaults,
       provedNumbers: {},
-      provedByCarrier: false,
-      middleDigitTries: 0,
-      smsSends: 0,
-      smsWrongTries: 0,
-      captchaTries: 0,
     }),
     initial: nodes.endpointRisk.enabled ? 'endpointRisk' : firstPhase.phase,
     after: { sessionTtl: { target: `#${stateIds.expired}` } },
@@ -478,11 +480,11 @@ export function createSessionMachine(policy: Policy) {
                 ENDPOINT_RISK_RESULT: [
                   {
                     guard: 'endpointRisky',
-                    ...riskRoute(nodes.endpointRisk.onRisk, stateIds.captcha, firstPhase.uplink, recordEndpointRisk),
+                    ...riskRoute(nodes.endpointRisk.onRisk, stateIds.captcha, firstPhase.uplink, 'recordEndpointRisk'),
                   },
                   {
                     target: `#${firstPhase.phase}`,
-                    actions: recordEndpointRisk,
+                    actions: 'recordEndpointRisk',
                   },
                 ],
               },
@@ -528,22 +530,10 @@ export function createSessionMachine(policy: Policy) {
   };
 
   // The config is assembled from the policy at run time, which XState's static config types cannot follow.
-  return machineSetup.createMachine(config as unknown as Parameters<typeof machineSetup.createMachine>[0]);
+  return machineSetup.createMachine(config);
 }
 
 export type SessionMachine = ReturnType<typeof createSessionMachine>;
-
-const assignUplinkSender = assign(({ event }: { event: SessionEvent }) =>
-  event.type === 'UPLINK_SMS_RECEIVED' ? { phoneNumber: event.from, method: 'uplinkSms' as const } : {},
-);
-
-const recordEndpointRisk = assign(({ event }: { event: SessionEvent }) =>
-  event.type === 'ENDPOINT_RISK_RESULT' ? { endpointRisk: { score: event.score, reasons: event.reasons, ruleHit: event.ruleHit } } : {},
-);
-
-const recordPhoneRisk = assign(({ event }: { event: SessionEvent }) =>
-  event.type === 'PHONE_RISK_RESULT' ? { phoneRisk: { score: event.score, reasons: event.reasons, ruleHit: event.ruleHit } } : {},
-);
 
 /** The four digits an H5 user confirms: positions 4–7 of an 11-digit mainland number. */
 export function middleFourDigits(phoneNumber: string): string {

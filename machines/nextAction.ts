@@ -3,20 +3,21 @@ import type { SessionContext } from './sessionContext.js';
 
 export type SessionStatus = 'pending' | 'verified' | 'failed' | 'expired';
 
+/** Times in a next action are ISO 8601 strings, as everywhere in the public API; the context keeps epoch milliseconds. */
 export type NextAction =
-  | { type: 'numberAuth'; fallbackAt?: number }
+  | { type: 'numberAuth'; fallbackAt?: string }
   | { type: 'middleDigits'; maskedPhoneNumber: string; triesLeft: number }
   | { type: 'enterPhone' }
   | {
       type: 'smsCode';
       phoneNumber: string;
       codeLength: number;
-      resendAvailableAt: number | null;
-      codeExpiresAt: number | null;
+      resendAvailableAt: string | null;
+      codeExpiresAt: string | null;
       lastResult: string | null;
       sendsLeft: number;
     }
-  | { type: 'uplinkSms'; code: string; receivingNumber: string; expiresAt: number }
+  | { type: 'uplinkSms'; code: string; receivingNumber: string; expiresAt: string }
   | { type: 'captcha'; challenge: Record<string, unknown> }
   | { type: 'wait' }
   | { type: 'none' };
@@ -53,17 +54,26 @@ export function nextActionOf(snapshot: AnyMachineSnapshot, limits: NextActionLim
       type: 'smsCode',
       phoneNumber: maskPhoneNumber(context.phoneNumber ?? ''),
       codeLength: limits.codeLength,
-      resendAvailableAt: context.smsSends < limits.maxSends ? (context.resendAvailableAt ?? null) : null,
-      codeExpiresAt: context.codeExpiresAt ?? null,
+      resendAvailableAt: context.smsSends < limits.maxSends ? isoTime(context.resendAvailableAt) : null,
+      codeExpiresAt: isoTime(context.codeExpiresAt),
       lastResult: context.lastCodeResult ?? null,
       sendsLeft: limits.maxSends - context.smsSends,
     };
   }
   if (snapshot.hasTag('uplinkSms') && context.uplink) {
-    return { type: 'uplinkSms', code: context.uplink.code, receivingNumber: context.uplink.receivingNumber, expiresAt: context.uplink.expiresAt };
+    return {
+      type: 'uplinkSms',
+      code: context.uplink.code,
+      receivingNumber: context.uplink.receivingNumber,
+      expiresAt: new Date(context.uplink.expiresAt).toISOString(),
+    };
   }
   if (snapshot.hasTag('captcha') && context.captchaChallenge) return { type: 'captcha', challenge: context.captchaChallenge };
   return { type: 'wait' };
+}
+
+function isoTime(epochMs: number | undefined): string | null {
+  return epochMs === undefined ? null : new Date(epochMs).toISOString();
 }
 
 /** `13812345678` → `138****5678`; shorter strings keep only their last four characters. */

@@ -41,3 +41,13 @@ export interface SessionContext extends SessionInput {
   verifyTokenExpiresAt?: number;
   phoneScore?: number;
 }
+
+/** What a session knows before it has learnt anything: the context's starting values beside its input. */
+export const contextDefaults = {
+  provedNumbers: {},
+  provedByCarrier: false,
+  middleDigitTries: 0,
+  smsSends: 0,
+  smsWrongTries: 0,
+  captchaTries: 0,
+} as const satisfies Partial<SessionContext>;

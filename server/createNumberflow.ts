@@ -15,18 +15,21 @@ import { SimulatorSmsOutbox } from '../adapters/sms/simulatorSmsOutbox.js';
 import { checkPolicy } from '../machines/policy/policyChecks.js';
 import { AccessKeyRepository } from './accessKeys/accessKeyRepository.js';
 import { ConfigError, type Config } from './config/config.js';
-import { createActionRunner, exhaustedActionEvent } from './engine/actionRunner.js';
+import { createActionHandlers } from './engine/actions/index.js';
 import { createClientEventGate } from './engine/clientEventGate.js';
 import { MachineRegistry } from './engine/machineRegistry.js';
 import { SessionEngine } from './engine/sessionEngine.js';
 import { UplinkCodes } from './engine/uplinkCodes.js';
 import { createApp } from './http/createApp.js';
+import { requestLoggerOr } from './http/requestId.js';
 import type { Services } from './http/services.js';
 import { LiveStreams } from './http/liveStreams.js';
 import { BullMqJobQueue } from './jobs/bullmqJobQueue.js';
 import { InProcessJobQueue } from './jobs/inProcessJobQueue.js';
 import type { JobQueue } from './jobs/jobQueue.js';
 import { SessionJobs, sessionRetryPolicies } from './jobs/sessionJobs.js';
+import { logSessionOutcome } from './observability/sessionOutcomeLog.js';
+import { sessionStatus, type SessionContext } from '../machines/index.js';
 import { RateLimits } from './limits/rateLimits.js';
 import { Metrics } from './observability/metrics.js';
 import { PolicyRepository } from './policies/policyRepository.js';
@@ -40,7 +43,6 @@ import { createMemoryStorage } from './stores/memory/createMemoryStorage.js';
 import { createRedisStorage } from './stores/redis/createRedisStorage.js';
 import type { Storage } from './stores/storage.js';
 import { AuthTokens } from './tokens/authTokens.js';
-import { createNotifyApp } from './webhooks/notifyApp.js';
 import { WebhookDelivery } from './webhooks/webhookDelivery.js';
 import { WebhookRepository } from './webhooks/webhookRepository.js';
 import { VerifyTokenStore } from './tokens/verifyTokenStore.js';
@@ -92,7 +94,6 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const uplinkCodes = new UplinkCodes(kv);
   const phoneLists = new PhoneListRepository(kv);
   const webhooks = new WebhookRepository(kv, serverSecret.value, clock);
-  const notifyApp = createNotifyApp(new WebhookDelivery({ repository: webhooks, clock }));
   const metrics = new Metrics();
   const limits = new RateLimits(storage, config.rateLimits, { clock, metrics, logger });
 
@@ -130,52 +131,65 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
       })
     : new InProcessJobQueue((error, kind, id) => logger.warn({ err: error, kind, jobId: id }, 'job failed'), metrics.recordJob);
   metrics.watchQueue(() => jobs.counts());
-  const sessionJobs = new SessionJobs(jobs, clock, sessionRetryPolicies(config.jobs.smsRetryBaseMs, config.jobs.webhookRetryBaseMs));
+  const sessionJobs = new SessionJobs(jobs, sessionRetryPolicies(config.jobs.smsRetryBaseMs, config.jobs.webhookRetryBaseMs));
+  const risk = new PolicyRiskAssessor({
+    kv,
+    schemes: { get: (code) => schemes.getRecent(code) },
+    phoneLists,
+    ...(config.carrierAdapter === 'simulator' ? { recycledNumbers } : {}),
+  });
   const engine = new SessionEngine({
     sessions: storage.sessions,
     policies,
     machines: new MachineRegistry(policies),
-    runAction: createActionRunner({
+    handlers: createActionHandlers({
       carrier,
       sms,
-      risk: new PolicyRiskAssessor({ kv, schemes, phoneLists, ...(config.carrierAdapter === 'simulator' ? { recycledNumbers } : {}) }),
+      risk,
       captcha,
       verifyTokens,
       uplinkCodes,
-      notifyApp,
+      webhooks: { delivery: new WebhookDelivery({ repository: webhooks, clock }), repository: webhooks },
       smsLimits: limits.sms,
       phoneLists,
       clock,
       carrierTimeoutMs: config.carrierTimeoutMs,
     }),
-    exhaustedActionEvent,
     admitClientEvent: createClientEventGate({ sms, captcha, limits }),
     work: sessionJobs,
     clock,
     newSessionId: () => randomBytes(16).toString('base64url'),
     retentionMs: config.sessionRetentionSeconds * 1000,
-    settleTimeoutMs: config.settleTimeoutMs,
-    effectActionTypes: new Set(['notifyApp']),
+    staleAfterMs: config.jobs.sweepStaleAfterMs,
+    onFinished: async (session) => {
+      const status = sessionStatus(session.snapshot);
+      metrics.sessionsFinished.inc({ scene: session.record.sceneCode, status });
+      // A carrier proved the number: its owner holds it, so a lock on its SMS code checks (someone guessing) is lifted.
+      const context = session.snapshot.context as SessionContext;
+      if (status === 'verified' && context.method === 'numberAuth' && context.phoneNumber) await limits.clearCodeCheckLock(context.phoneNumber);
+      const log = requestLoggerOr(logger);
+      await logSessionOutcome(log, policies, session, status).catch((error: unknown) => log.warn({ err: error }, 'outcome log failed'));
+    },
+    onActionFailure: (error, action, sessionId, final) =>
+      requestLoggerOr(logger).warn(
+        { err: { message: error instanceof Error ? error.message : String(error) }, sessionId, actionId: action.id, action: action.type },
+        final ? 'action failed for good' : 'action failed; a job retries it',
+      ),
     onHandOverError: (error, sessionId) =>
-      logger.warn({ err: { message: error instanceof Error ? error.message : String(error) }, sessionId }, 'could not queue work; the sweeper will'),
+      requestLoggerOr(logger).warn(
+        { err: { message: error instanceof Error ? error.message : String(error) }, sessionId },
+        'could not queue work; the sweeper will',
+      ),
   });
 
-  let sweeper: NodeJS.Timeout | undefined;
   const runJobs = overrides.runJobs ?? (config.runJobs || !config.redisUrl);
   if (runJobs) {
     await jobs.startWorker(
-      sessionJobs.handlers(engine, (error, data) =>
-        logger.warn({ err: { message: error.message }, sessionId: data.sessionId, actionId: data.actionId }, 'job failed for good'),
-      ),
+      sessionJobs.handlers(engine, (task, result) => {
+        if (task === 'sweep' && (result as { actions: number }).actions) logger.info(result, 'sweeper handed over actions left behind');
+      }),
     );
-    sweeper = setInterval(() => {
-      storage.sessions
-        .recentIds(1000)
-        .then((ids) => engine.sweep(ids, config.jobs.sweepStaleAfterMs))
-        .then((swept) => swept.actions && logger.info(swept, 'sweeper handed over actions left behind'))
-        .catch((error: unknown) => logger.warn({ err: error }, 'sweep failed'));
-    }, config.jobs.sweepIntervalMs);
-    sweeper.unref();
+    await sessionJobs.scheduleMaintenance({ timerDrainMs: config.jobs.timerDrainIntervalMs, sweepMs: config.jobs.sweepIntervalMs });
   }
 
   const firstRun: Numberflow['firstRun'] = { seededSchemes: [] };
@@ -226,7 +240,6 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     jobs,
     async close(graceMs = config.shutdownGraceMs) {
       services.liveStreams.closeAll();
-      clearInterval(sweeper);
       await jobs.close(graceMs);
       await storage.close();
     },

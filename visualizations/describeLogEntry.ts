@@ -1,3 +1,4 @@
+import { isTimerEventType, timerDelayOf } from '../machines/timerEvents.js';
 import { clientEventTypes, maskPhoneNumber } from '../machines/index.js';
 import type { SessionTimelineEntry } from './sessionTimelineEntry.js';
 
@@ -57,8 +58,8 @@ export function describeLogEntry(entry: SessionTimelineEntry): LogEntryDescripti
     return { category: 'effect', title: `effect: ${typeof payload.action === 'string' ? payload.action : 'done'}`, details: [] };
   }
   const type = typeof payload.type === 'string' ? payload.type : 'event';
-  if (type.startsWith('xstate.after.')) {
-    return { category: 'timer', title: `timer: ${type.slice('xstate.after.'.length).split('.')[0] || 'delay'}`, details: [] };
+  if (isTimerEventType(type)) {
+    return { category: 'timer', title: `timer: ${timerDelayOf(type) ?? 'delay'}`, details: [] };
   }
   const category: LogEntryCategory = (clientEventTypes as readonly string[]).includes(type) ? 'client' : 'result';
   const fields = detailFields[type] ?? Object.keys(payload).filter((name) => name !== 'type' && name !== 'at');

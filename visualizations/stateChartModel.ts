@@ -1,3 +1,4 @@
+import { isTimerEventType, timerDelayOf } from '../machines/timerEvents.js';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { formatDuration } from './formatDuration.js';
 import { dottedPath } from './stateValuePaths.js';
@@ -83,7 +84,7 @@ export function stateChartOf(machine: AnyStateMachine): StateChart {
     const delayNames = new Map<string, number | string | undefined>(node.after.map((t) => [t.eventType, typeof t.delay === 'function' ? undefined : t.delay]));
     for (const [eventType, candidates] of node.transitions) {
       const kind: ChartTransitionKind =
-        delayNames.has(eventType) || eventType.startsWith('xstate.after.') ? 'delay' : eventType.startsWith('xstate.done.state.') ? 'done' : 'event';
+        delayNames.has(eventType) || isTimerEventType(eventType) ? 'delay' : eventType.startsWith('xstate.done.state.') ? 'done' : 'event';
       const delay = kind === 'delay' ? delayOf(eventType, delayNames.get(eventType), delays) : undefined;
       addCandidates(transitions, source, kind, candidates, eventType, delay);
     }
@@ -156,7 +157,7 @@ function delayLabel({ name, ms }: { name: string; ms?: number }): string {
 /** The delay's name (or its literal milliseconds) and, where the machine's implementations give a number, its length. */
 function delayOf(eventType: string, declared: number | string | undefined, delays: Record<string, unknown>): { name: string; ms?: number } {
   if (typeof declared === 'number') return { name: String(declared), ms: declared };
-  const name = declared ?? eventType.slice('xstate.after.'.length).split('.')[0] ?? eventType;
+  const name = declared ?? timerDelayOf(eventType) ?? eventType;
   const implemented = delays[name];
   if (typeof implemented === 'number') return { name, ms: implemented };
   if (/^\d+$/.test(name)) return { name, ms: Number(name) };

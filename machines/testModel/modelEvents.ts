@@ -1,3 +1,4 @@
+import { isTimerEventType } from '../timerEvents.js';
 import { __unsafe_getAllOwnEventDescriptors, type AnyMachineSnapshot } from 'xstate';
 import { middleFourDigits } from '../createSessionMachine.js';
 import type { Policy } from '../policy/policySchema.js';
@@ -46,7 +47,7 @@ export function modelEvents(policy: Policy): (snapshot: AnyMachineSnapshot) => M
     const context = snapshot.context as SessionContext;
     const at = modelTime.start;
     const handled = __unsafe_getAllOwnEventDescriptors(snapshot);
-    const stateTimers = handled.filter((type) => type.startsWith('xstate.after.') && !isSessionTtl(type));
+    const stateTimers = handled.filter((type) => isTimerEventType(type) && !isSessionTtl(type));
     const events: ModelEvent[] = [];
     for (const type of handled) {
       switch (type) {
@@ -114,7 +115,7 @@ export function modelEvents(policy: Policy): (snapshot: AnyMachineSnapshot) => M
           events.push({ type, verifyToken: 'verify-token-1', expiresAt: modelTime.start + 600_000, at });
           break;
         default:
-          if (type.startsWith('xstate.after.')) {
+          if (isTimerEventType(type)) {
             // The engine's clock stays near the session start, so every state timer comes due
             // long before the session TTL: the TTL only fires in states that have no other timer.
             if (!isSessionTtl(type) || stateTimers.length === 0) events.push({ type: type as `xstate.after.${string}`, at });

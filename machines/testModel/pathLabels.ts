@@ -1,3 +1,4 @@
+import { isTimerEventType, timerDelayOf } from '../timerEvents.js';
 import type { SessionEvent } from '../sessionEvents.js';
 import type { ModelPath } from './exploreModel.js';
 import type { ModelEvent } from './modelEvents.js';
@@ -8,7 +9,7 @@ import type { ModelEvent } from './modelEvents.js';
  * `after(numberAuthFallback)` for a delayed event. The model's events in one state all get different labels.
  */
 export function eventLabel(event: ModelEvent): string {
-  if (event.type.startsWith('xstate.after.')) return `after(${event.type.split('.')[2] ?? event.type})`;
+  if (isTimerEventType(event.type)) return `after(${timerDelayOf(event.type) ?? event.type})`;
   const details = detailsOf(event as SessionEvent).filter((detail) => detail !== undefined && detail !== '');
   return details.length > 0 ? `${event.type}(${details.join(', ')})` : event.type;
 }

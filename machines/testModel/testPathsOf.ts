@@ -1,3 +1,4 @@
+import { isTimerEventType } from '../timerEvents.js';
 import { dottedStatePath } from '../dottedStatePath.js';
 import type { Policy } from '../policy/policySchema.js';
 import type { Platform, SceneCode } from '../policy/scenes.js';
@@ -105,6 +106,6 @@ export function testPathsOf(policy: Policy, options: TestPathsOptions): TestPath
 }
 
 function sourceOf(event: ModelEvent): TestStep['source'] {
-  if (event.type.startsWith('xstate.after.')) return 'timer';
+  if (isTimerEventType(event.type)) return 'timer';
   return clientTypes.has(event.type) ? 'client' : 'adapter';
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { DypnsClientOptions } from '../../adapters/alicloud/dypnsClient.js';
 import type { RateLimitSettings } from '../limits/rateLimits.js';
@@ -55,11 +56,11 @@ const environmentSchema = z.object({
     )
     .refine((list) => list.length > 0 && list.every((c) => c === '*' || /^[A-Z]{2}$/.test(c)), 'a comma-separated list of ISO 3166 country codes, or *'),
   RUN_JOBS: z.enum(['true', 'false']).default('true'),
-  SETTLE_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
   JOB_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
-  SWEEP_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+  TIMER_DRAIN_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   SWEEP_STALE_AFTER_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
   SMS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
@@ -67,7 +68,46 @@ const environmentSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const setting = trustProxySetting(value);
+      if (setting === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a hop count, true or false, or a comma-separated list of addresses, subnets (CIDR) and loopback, linklocal or uniquelocal',
+        });
+      return setting ?? false;
+    }),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
 });
+
+/** What Express's `trust proxy` takes: off, every hop, the first n hops, or the addresses of the proxies. */
+export type TrustProxy = boolean | number | string[];
+
+const namedProxyRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `TRUST_PROXY` as Express takes it, or `undefined` when it is none of the forms Express knows. */
+function trustProxySetting(raw: string | undefined): TrustProxy | undefined {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value) <= 100 ? Number(value) : undefined;
+  const entries = value.split(',').map((entry) => entry.trim());
+  return entries.every(isProxyAddress) ? entries : undefined;
+}
+
+/** An address, a subnet (`10.0.0.0/8`, `fd00::/8`, `10.0.0.0/255.0.0.0`) or one of the named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (namedProxyRanges.has(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
 
 export interface Config {
   port: number;
@@ -93,12 +133,12 @@ export interface Config {
   rateLimits: RateLimitSettings;
   /** Whether this API process also runs the jobs (the default); a separate `npm run worker` always does. */
   runJobs: boolean;
-  /** How long a request waits for the work it caused before it answers. */
-  settleTimeoutMs: number;
   jobs: {
     concurrency: number;
     lockDurationMs: number;
     stalledIntervalMs: number;
+    /** How often due timers are delivered (a read of a session delivers its own at once). */
+    timerDrainIntervalMs: number;
     sweepIntervalMs: number;
     sweepStaleAfterMs: number;
     smsRetryBaseMs: number;
@@ -109,6 +149,10 @@ export interface Config {
   shutdownGraceMs: number;
   seedDemo: boolean;
   logLevel: string;
+  /** Which peers' `X-Forwarded-For` decides a request's client IP (Express's `trust proxy`); off by default. */
+  trustProxy: TrustProxy;
+  /** When set, `GET /metrics` wants `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -172,11 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     runJobs: e.RUN_JOBS === 'true',
-    settleTimeoutMs: e.SETTLE_TIMEOUT_MS ?? e.CARRIER_TIMEOUT_MS + 2_000,
     jobs: {
       concurrency: e.JOB_CONCURRENCY,
       lockDurationMs: e.JOB_LOCK_MS,
       stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
+      timerDrainIntervalMs: e.TIMER_DRAIN_INTERVAL_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       sweepStaleAfterMs: e.SWEEP_STALE_AFTER_MS,
       smsRetryBaseMs: e.SMS_RETRY_BASE_MS,
@@ -186,5 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     seedDemo: e.SEED_DEMO ? e.SEED_DEMO === 'true' : !production,
     logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
   };
 }

@@ -35,3 +35,11 @@ export function authenticateAdmin(req: Request, adminToken: string): void {
   if (!token || !constantTimeEqual(token, adminToken))
     throw new ApiError(401, 'ADMIN_UNAUTHORIZED', 'the admin token is required (Authorization: Bearer <ADMIN_TOKEN>)');
 }
+
+/** Prometheus: Bearer `METRICS_TOKEN`, only when one is configured. */
+export function authenticateMetrics(req: Request, metricsToken: string | undefined): void {
+  if (metricsToken === undefined) return;
+  const token = credentialsOf(req, 'Bearer');
+  if (!token || !constantTimeEqual(token, metricsToken))
+    throw new ApiError(401, 'METRICS_UNAUTHORIZED', 'the metrics token is required (Authorization: Bearer <METRICS_TOKEN>)');
+}

@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { errorHandler, unknownRoute } from './errorHandler.js';
 import { docsRoutes } from './openapi/docsRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
+import { codeCheckLockRoutes } from './routes/codeCheckLockRoutes.js';
 import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
 import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
 import { phoneListRoutes } from './routes/phoneListRoutes.js';
@@ -18,6 +19,8 @@ import { policyImpactRoutes } from './routes/policyImpactRoutes.js';
 import { policyTestPathRoutes } from './routes/policyTestPathRoutes.js';
 import { sessionInsightRoutes } from './routes/sessionInsightRoutes.js';
 import { vendorApiRoutes } from './routes/vendorApiRoutes.js';
+import { requestId } from './requestId.js';
+import { securityHeaders } from './securityHeaders.js';
 import type { Services } from './services.js';
 
 /** Request bodies are small JSON documents; anything larger is refused with 413 before parsing. */
@@ -27,8 +30,11 @@ export function createApp(services: Services): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // Off unless TRUST_PROXY says which proxies may name the client: otherwise anyone could pick an IP per request and escape per-IP limits.
+  app.set('trust proxy', services.config.trustProxy);
+  app.use(requestId(services.logger));
   app.use(requestMetrics(services));
+  app.use(securityHeaders());
   // Configuration documents can be large: that route reads its own body (1 MB), before the 16 kB parser.
   app.use(policyAsCodeRoutes(services));
   app.use(inboundSmsRoutes(services, services.uplinkWebhookSecret));
@@ -41,6 +47,7 @@ export function createApp(services: Services): Express {
   app.use(sessionRoutes(services));
   app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, adminToken: services.adminToken, production: services.config.production }));
   app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes, adminToken: services.adminToken }));
+  app.use(codeCheckLockRoutes(services));
   app.use(policyChartRoutes(services));
   app.use(policyImpactRoutes(services));
   app.use(policyTestPathRoutes(services));
@@ -62,7 +69,7 @@ function requestMetrics(services: Services): RequestHandler {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       services.metrics.httpRequests.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      services.logger.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      req.log.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   };

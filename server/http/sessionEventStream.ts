@@ -56,7 +56,7 @@ export async function streamSession(services: Services, streams: LiveStreams, id
     }
   } catch (error) {
     // The store went away mid-stream: end it; the client reconnects (`retry`) and resumes after `last`.
-    services.logger.warn({ err: { message: error instanceof Error ? error.message : String(error) }, sessionId: id }, 'live stream ended early');
+    req.log.warn({ err: { message: error instanceof Error ? error.message : String(error) }, sessionId: id }, 'live stream ended early');
   } finally {
     res.end();
   }

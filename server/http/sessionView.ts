@@ -57,6 +57,6 @@ export function operatorSessionView(session: LoadedSession): Omit<SessionView, '
 
 /** The machine's context for the operator, the verify token redacted as it is in the log. */
 export function operatorContext(session: LoadedSession): Record<string, unknown> {
-  const context = session.snapshot.context as Record<string, unknown>;
+  const context = session.snapshot.context as unknown as Record<string, unknown>;
   return context.verifyToken === undefined ? context : { ...context, verifyToken: '[redacted]' };
 }

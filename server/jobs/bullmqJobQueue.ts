@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { RedisConnection } from '../stores/redis/redisClient.js';
-import { createRedisClient } from '../stores/redis/redisClient.js';
+import { createRedisClient, redisTimings } from '../stores/redis/redisClient.js';
 import type { JobCounts, JobHandlers, JobKind, JobOutcomeListener, JobQueue, JobSpec } from './jobQueue.js';
 import { PermanentJobError } from './jobQueue.js';
 
@@ -17,7 +17,7 @@ export interface BullMqJobQueueOptions {
   onJobDone?: JobOutcomeListener;
 }
 
-const kinds: JobKind[] = ['timer', 'action', 'webhook'];
+const kinds: JobKind[] = ['action', 'webhook', 'maintenance'];
 
 /**
  * Jobs on BullMQ: one queue per kind, each under its own hash tag so it lives in one Cluster
@@ -31,8 +31,9 @@ export class BullMqJobQueue implements JobQueue {
   private workerConnection: RedisConnection | undefined;
 
   constructor(private readonly options: BullMqJobQueueOptions) {
-    // Adding a job is on the request path: fail fast while Redis is down (the sweeper hands it over later).
-    this.producer = createRedisClient(options.url);
+    // Adding a job is on the request path: fail fast while Redis is down (the sweeper hands it over later),
+    // within the command timeout of the add itself, not behind other batches to a frozen server.
+    this.producer = createRedisClient(options.url, { autoPipelining: false, commandTimeoutMs: redisTimings.jobHandOverTimeoutMs });
     this.queues = Object.fromEntries(kinds.map((kind) => [kind, new Queue(kind, { connection: this.producer, prefix: this.prefixOf(kind) })])) as Record<
       JobKind,
       Queue
@@ -47,14 +48,18 @@ export class BullMqJobQueue implements JobQueue {
       ...(spec.retry
         ? { attempts: spec.retry.attempts, backoff: { type: 'exponential', delay: spec.retry.baseDelayMs, jitter: spec.retry.jitter } }
         : { attempts: 1 }),
-      // Kept a day, so that adding the same id again (a sweeper, a retried request) is still a no-op.
-      removeOnComplete: { age: 86_400, count: 10_000 },
-      removeOnFail: { age: 7 * 86_400 },
+      // A finished job costs Redis memory and buys nothing: handed over again, its action is no longer pending.
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 86_400, count: 1_000 },
     });
   }
 
-  async remove(kind: JobKind, id: string): Promise<void> {
-    await this.queues[kind].remove(id);
+  async repeat(job: { id: string; everyMs: number; data: Record<string, unknown> }): Promise<void> {
+    await this.queues.maintenance.upsertJobScheduler(
+      job.id,
+      { every: job.everyMs },
+      { name: job.id, data: job.data, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } },
+    );
   }
 
   async startWorker(handlers: JobHandlers): Promise<void> {
@@ -63,7 +68,8 @@ export class BullMqJobQueue implements JobQueue {
       const worker = new Worker(kind, (job: Job) => this.process(kind, job, handlers), {
         connection: this.workerConnection,
         prefix: this.prefixOf(kind),
-        concurrency: this.options.concurrency ?? 32,
+        // Maintenance runs one task at a time: two drains at once would only race each other.
+        concurrency: kind === 'maintenance' ? 1 : (this.options.concurrency ?? 32),
         lockDuration: this.options.lockDurationMs ?? 30_000,
         stalledInterval: this.options.stalledIntervalMs ?? 15_000,
         maxStalledCount: 3,

@@ -11,7 +11,7 @@ interface Entry {
   dueAt: number;
 }
 
-const kinds: JobKind[] = ['timer', 'action', 'webhook'];
+const kinds: JobKind[] = ['action', 'webhook', 'maintenance'];
 
 /**
  * The embedded job runner: the same contract as BullMQ (deterministic ids, delays, retries with
@@ -21,7 +21,8 @@ const kinds: JobKind[] = ['timer', 'action', 'webhook'];
 export class InProcessJobQueue implements JobQueue {
   readonly kind = 'in-process' as const;
   private readonly entries = new Map<string, Entry>();
-  private readonly failed: Record<JobKind, number> = { timer: 0, action: 0, webhook: 0 };
+  private readonly failed: Record<JobKind, number> = { action: 0, webhook: 0, maintenance: 0 };
+  private readonly repeating = new Map<string, NodeJS.Timeout>();
   private handlers: JobHandlers | undefined;
   private running = new Set<Promise<void>>();
   private closed = false;
@@ -39,12 +40,14 @@ export class InProcessJobQueue implements JobQueue {
     this.schedule(key, entry, spec.delayMs ?? 0);
   }
 
-  async remove(kind: JobKind, id: string): Promise<void> {
-    const key = keyOf(kind, id);
-    const entry = this.entries.get(key);
-    if (!entry || entry.state === 'active') return;
-    clearTimeout(entry.handle);
-    this.entries.delete(key);
+  async repeat(job: { id: string; everyMs: number; data: Record<string, unknown> }): Promise<void> {
+    clearInterval(this.repeating.get(job.id));
+    const every = setInterval(() => {
+      // One run at a time: a tick that finds the last one still running skips.
+      void this.add({ kind: 'maintenance', id: `${job.id}-run`, data: job.data });
+    }, job.everyMs);
+    every.unref();
+    this.repeating.set(job.id, every);
   }
 
   async startWorker(handlers: JobHandlers): Promise<void> {
@@ -63,6 +66,7 @@ export class InProcessJobQueue implements JobQueue {
 
   async close(graceMs = 10_000): Promise<void> {
     this.closed = true;
+    for (const every of this.repeating.values()) clearInterval(every);
     for (const entry of this.entries.values()) clearTimeout(entry.handle);
     await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     this.entries.clear();

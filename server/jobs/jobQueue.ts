@@ -1,9 +1,10 @@
 /**
- * Jobs: what must survive a crash (session timers, the outbox's side effects, webhooks).
- * BullMQ on Redis in production, an in-process runner when embedded, behind this one
- * interface. Every job has a deterministic id, so adding the same job twice is one job.
+ * Jobs: what must wait or retry (outbox actions after a failed attempt or a crash, webhooks) and
+ * the deployment's maintenance (draining due timers, sweeping outboxes). BullMQ on Redis in
+ * production, an in-process runner when embedded, behind this one interface. Every job has a
+ * deterministic id, so adding the same job twice is one job.
  */
-export type JobKind = 'timer' | 'action' | 'webhook';
+export type JobKind = 'action' | 'webhook' | 'maintenance';
 
 export interface RetryPolicy {
   attempts: number;
@@ -40,9 +41,9 @@ export class PermanentJobError extends Error {
 export type JobHandler = (data: Record<string, unknown>, context: JobContext) => Promise<void>;
 
 export interface JobHandlers {
-  timer: JobHandler;
   action: JobHandler;
   webhook: JobHandler;
+  maintenance: JobHandler;
   /** Called once when a job has failed for good (attempts spent, or a PermanentJobError). */
   exhausted?: (kind: JobKind, data: Record<string, unknown>, error: Error) => Promise<void>;
 }
@@ -63,8 +64,11 @@ export type JobOutcomeListener = (
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process';
   add(job: JobSpec): Promise<void>;
-  /** Removes a job that has not started; a job already running finishes (its handler must check it is still current). */
-  remove(kind: JobKind, id: string): Promise<void>;
+  /**
+   * A maintenance job that runs every `everyMs`, once per deployment however many processes take
+   * jobs (BullMQ keeps one schedule per id); scheduling it again only updates it.
+   */
+  repeat(job: { id: string; everyMs: number; data: Record<string, unknown> }): Promise<void>;
   /** Starts taking jobs in this process. */
   startWorker(handlers: JobHandlers): Promise<void>;
   counts(): Promise<Record<JobKind, JobCounts>>;

@@ -1,125 +1,91 @@
-import { createHash } from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import type { LoadedSession, SessionEngine, SessionWork } from '../engine/sessionEngine.js';
-import type { PendingAction, TimerEntry } from '../stores/sessionStore.js';
+import { actionCatalogue, type ActionName, type RetryClass } from '../../machines/actionCatalogue.js';
+import type { HandOver, SessionEngine, SessionWork } from '../engine/sessionEngine.js';
+import type { PendingAction } from '../stores/sessionStore.js';
 import type { JobHandlers, JobQueue, JobSpec, RetryPolicy } from './jobQueue.js';
+import { retryDelayMs } from './retryDelay.js';
 
-export interface SessionRetryPolicies {
-  /** SMS sends: by default five attempts, 1 s, 2 s, 4 s, 8 s apart (± 20 %). */
-  sms: RetryPolicy;
-  /** Webhooks: by default ten attempts from 10 s on, about 85 minutes in all. */
-  webhook: RetryPolicy;
-  /** Everything else (risk checks, carrier exchanges, tokens): a few quick retries. */
-  action: RetryPolicy;
-}
+/** The numbers behind the action catalogue's retry classes. */
+export type SessionRetryPolicies = Record<RetryClass, RetryPolicy>;
 
 export function sessionRetryPolicies(smsBaseMs = 1_000, webhookBaseMs = 10_000): SessionRetryPolicies {
   return {
+    // A failure is the result (a carrier error is a CARRIER_RESULT): one attempt.
+    none: { attempts: 1, baseDelayMs: 0, jitter: 0 },
+    // Risk checks, uplink codes, CAPTCHA challenges, verify tokens: a few quick retries.
+    quick: { attempts: 3, baseDelayMs: 500, jitter: 0.2 },
+    // SMS sends: five attempts, 1 s, 2 s, 4 s, 8 s apart (± 20 %).
     sms: { attempts: 5, baseDelayMs: smsBaseMs, jitter: 0.2 },
+    // Webhooks: ten attempts from 10 s on, about 85 minutes in all.
     webhook: { attempts: 10, baseDelayMs: webhookBaseMs, jitter: 0.2 },
-    action: { attempts: 3, baseDelayMs: 500, jitter: 0.2 },
   };
 }
 
+export interface MaintenanceSchedule {
+  /** How often the due timers of every session are delivered. */
+  timerDrainMs: number;
+  /** How often outboxes left behind by a crash are handed over again. */
+  sweepMs: number;
+}
+
 /**
- * The session engine's durable work as jobs with deterministic ids: a timer is
- * `tm-<session>-<timer>-<due>`, an SMS send `sms-<action>`, a webhook `wh-<session>-<version>`,
- * any other action `act-<action>`. The same work handed over twice is one job.
+ * The session engine's work as jobs with deterministic ids: an SMS send `sms-<action>`, a webhook
+ * `wh-<session>-<version>`, any other action `act-<action>`. The same work handed over twice is one
+ * job. A job that runs after its action was done finds nothing to do.
  */
 export class SessionJobs implements SessionWork {
-  private readonly completions = new EventEmitter();
-  private readonly latest = new Map<string, LoadedSession>();
-
   constructor(
     private readonly queue: JobQueue,
-    private readonly clock: () => number,
     private readonly retry: SessionRetryPolicies = sessionRetryPolicies(),
-  ) {
-    this.completions.setMaxListeners(0);
+  ) {}
+
+  async handOver(sessionId: string, actions: readonly HandOver[]): Promise<void> {
+    await Promise.all(actions.map(({ action, failedAttempts }) => this.queue.add(this.jobFor(sessionId, action, failedAttempts))));
   }
 
-  async timersChanged(sessionId: string, previous: Record<string, TimerEntry>, next: Record<string, TimerEntry>): Promise<void> {
-    for (const [timerId, timer] of Object.entries(previous)) {
-      if (next[timerId]?.dueAt !== timer.dueAt) await this.queue.remove('timer', timerJobId(sessionId, timerId, timer.dueAt));
-    }
-    for (const [timerId, timer] of Object.entries(next)) {
-      if (previous[timerId]?.dueAt === timer.dueAt) continue;
-      await this.queue.add({
-        kind: 'timer',
-        id: timerJobId(sessionId, timerId, timer.dueAt),
-        data: { sessionId, timerId, dueAt: timer.dueAt },
-        delayMs: Math.max(0, timer.dueAt - this.clock()),
-      });
-    }
+  attemptsOf(type: ActionName): number {
+    return this.retry[actionCatalogue[type].retry].attempts;
   }
 
-  async actionsQueued(sessionId: string, actions: PendingAction[]): Promise<void> {
-    for (const action of actions) await this.queue.add(jobFor(sessionId, action, this.retry));
-  }
-
-  async nextCompletion(sessionId: string, afterVersion: number, timeoutMs: number): Promise<LoadedSession | null> {
-    const known = this.latest.get(sessionId);
-    if (known && known.record.version > afterVersion) return known;
-    return new Promise((resolve) => {
-      const listener = (session: LoadedSession) => {
-        if (session.record.version <= afterVersion) return;
-        cleanUp();
-        resolve(session);
-      };
-      const timer = setTimeout(() => {
-        cleanUp();
-        resolve(null);
-      }, timeoutMs);
-      const cleanUp = () => {
-        clearTimeout(timer);
-        this.completions.off(sessionId, listener);
-      };
-      this.completions.on(sessionId, listener);
-    });
-  }
-
-  completed(session: LoadedSession): void {
-    const id = session.record.id;
-    this.latest.set(id, session);
-    // Only what a request waiting right now could use is kept.
-    setTimeout(() => {
-      if (this.latest.get(id) === session) this.latest.delete(id);
-    }, 5_000).unref();
-    this.completions.emit(id, session);
+  /** Schedules the deployment's maintenance: once per deployment, whichever processes run jobs. */
+  async scheduleMaintenance(schedule: MaintenanceSchedule): Promise<void> {
+    await this.queue.repeat({ id: 'drain-timers', everyMs: schedule.timerDrainMs, data: { task: 'drainTimers' } });
+    await this.queue.repeat({ id: 'sweep-outboxes', everyMs: schedule.sweepMs, data: { task: 'sweep' } });
   }
 
   /** The handlers a worker runs: each delegates to the engine, which checks the work is still current. */
-  handlers(engine: SessionEngine, onExhausted: (error: Error, data: Record<string, unknown>) => void): JobHandlers {
+  handlers(engine: SessionEngine, onMaintenance?: (task: string, result: unknown) => void): JobHandlers {
     const runAction = async (data: Record<string, unknown>, context: { attempt: number; lastAttempt: boolean }) => {
-      await engine.runQueuedAction(String(data.sessionId), String(data.actionId), context);
+      const before = Number(data.failedAttempts ?? 0);
+      await engine.runPendingAction(String(data.sessionId), String(data.actionId), { attempt: before + context.attempt, lastAttempt: context.lastAttempt });
     };
     return {
-      timer: async (data) => {
-        await engine.deliverTimers(String(data.sessionId));
-      },
       action: runAction,
       webhook: runAction,
+      maintenance: async (data) => {
+        const result = data.task === 'drainTimers' ? await engine.drainDueTimers() : await engine.recoverStaleWork();
+        onMaintenance?.(String(data.task), result);
+      },
       exhausted: async (kind, data, error) => {
-        onExhausted(error, data);
-        if (kind !== 'timer') await engine.failQueuedAction(String(data.sessionId), String(data.actionId), error);
+        if (kind !== 'maintenance') await engine.giveUpPendingAction(String(data.sessionId), String(data.actionId), error);
       },
     };
   }
-}
 
-function jobFor(sessionId: string, action: PendingAction, retry: SessionRetryPolicies): JobSpec {
-  const data = { sessionId, actionId: action.id };
-  switch (action.type) {
-    case 'sendSmsCode':
-      return { kind: 'action', id: `sms-${action.id}`, data, retry: retry.sms };
-    case 'notifyApp':
-      // The action id is `<session>-<version>-<index>`; a final state notifies once, so the version names it.
-      return { kind: 'webhook', id: `wh-${action.id.replace(/-\d+$/, '')}`, data, retry: retry.webhook };
-    default:
-      return { kind: 'action', id: `act-${action.id}`, data, retry: retry.action };
+  private jobFor(sessionId: string, action: PendingAction, failedAttempts: number): JobSpec {
+    const policy = this.retry[actionCatalogue[action.type].retry];
+    const data = { sessionId, actionId: action.id, failedAttempts };
+    // The job's own backoff starts where the failed attempts left off.
+    const retry: RetryPolicy = { ...policy, attempts: Math.max(1, policy.attempts - failedAttempts), baseDelayMs: policy.baseDelayMs * 2 ** failedAttempts };
+    const delayMs = failedAttempts > 0 ? retryDelayMs(policy, failedAttempts) : 0;
+    const timing = { retry, ...(delayMs > 0 ? { delayMs } : {}) };
+    switch (action.type) {
+      case 'sendSmsCode':
+        return { kind: 'action', id: `sms-${action.id}`, data, ...timing };
+      case 'notifyApp':
+        // The action id is `<session>-<version>-<index>`; a final state notifies once, so the version names it.
+        return { kind: 'webhook', id: `wh-${action.id.replace(/-\d+$/, '')}`, data, ...timing };
+      default:
+        return { kind: 'action', id: `act-${action.id}`, data, ...timing };
+    }
   }
-}
-
-function timerJobId(sessionId: string, timerId: string, dueAt: number): string {
-  return `tm-${sessionId}-${createHash('sha1').update(timerId).digest('hex').slice(0, 12)}-${dueAt}`;
 }

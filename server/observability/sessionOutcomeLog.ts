@@ -8,7 +8,7 @@ import type { PolicyRepository } from '../policies/policyRepository.js';
  * on (the console's per-scene "logging"). Numbers appear masked, as everywhere in logs.
  */
 export async function logSessionOutcome(logger: Logger, policies: PolicyRepository, session: LoadedSession, status: string): Promise<void> {
-  const settings = await policies.sceneSettings(session.record.sceneCode as SceneCode);
+  const settings = await policies.recentSceneSettings(session.record.sceneCode as SceneCode);
   if (!settings.logging) return;
   const context = session.snapshot.context as SessionContext;
   const number = context.provedNumbers.new ?? context.provedNumbers.user ?? context.provedNumbers.bound ?? context.phoneNumber;

@@ -1,5 +1,6 @@
 import { defaultPolicy, policyNodesSchema, policySchema, type Policy, type PolicyNodes, type SceneCode } from '../../machines/index.js';
 import type { KeyValueStore } from '../stores/keyValueStore.js';
+import { RecentReads } from '../stores/recentReads.js';
 import { diffPolicies, type PolicyDiffEntry } from './policyDiff.js';
 import { PolicyConflict, PolicyInherited, PolicyRejected, PolicyVersionNotFound } from './policyErrors.js';
 import { policyVersionOf } from './policyVersion.js';
@@ -152,6 +153,7 @@ export class PolicyRepository {
   private readonly defaultVersions = new Map<SceneCode, string>();
   private readonly clock: () => number;
   private readonly validate: PolicyValidator;
+  private readonly recentSettings = new RecentReads<SceneSettings>();
 
   constructor(
     private readonly kv: KeyValueStore,
@@ -290,7 +292,12 @@ export class PolicyRepository {
     return { ...entry, policy };
   }
 
-  /** The scene's logging switch: stored and shown; nothing reads it yet. */
+  /** The scene's settings as read within the last second: every finished session reads its logging switch. */
+  recentSceneSettings(sceneCode: SceneCode): Promise<SceneSettings> {
+    return this.recentSettings.get(sceneCode, () => this.sceneSettings(sceneCode));
+  }
+
+  /** The scene's settings: its logging switch, which governs the outcome log line of its finished sessions. */
   async sceneSettings(sceneCode: SceneCode): Promise<SceneSettings> {
     const raw = await this.kv.get(sceneSettingsKey(sceneCode));
     return raw ? (JSON.parse(raw) as SceneSettings) : { logging: defaultLogging };
@@ -299,6 +306,7 @@ export class PolicyRepository {
   async setLogging(sceneCode: SceneCode, logging: boolean, author: string): Promise<SceneSettings> {
     const settings: SceneSettings = { logging, updatedAt: new Date(this.clock()).toISOString(), updatedBy: author };
     await this.kv.set(sceneSettingsKey(sceneCode), JSON.stringify(settings));
+    this.recentSettings.forget(sceneCode);
     return settings;
   }
 
@@ -401,7 +409,8 @@ export class PolicyRepository {
         code: 'SCENE_MISMATCH',
         node: 'policy',
         setting: 'sceneCode',
-        message: `the policy is for scene ${String(candidate.sceneCode)}, not ${sceneCode}`,
+        // Any JSON may stand here: String() would throw on an object like {toString: ''}.
+        message: `the policy is for scene ${typeof candidate.sceneCode === 'string' ? candidate.sceneCode : JSON.stringify(candidate.sceneCode)}, not ${sceneCode}`,
       });
     }
     const result = this.validate(candidate);

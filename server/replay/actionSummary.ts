@@ -1,4 +1,4 @@
-import { timerDelayOf } from './timerEvents.js';
+import { timerDelayOf } from '../../machines/timerEvents.js';
 
 interface MachineAction {
   type: string;

@@ -1,12 +1,11 @@
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import type { SessionEvent, SessionMachine, SessionStatus, FailureReason } from '../../machines/index.js';
+import type { SessionMachine, SessionStatus, FailureReason } from '../../machines/index.js';
+import { durableStart, durableStep, type SessionSnapshot } from '../../machines/durableStep.js';
+import { isTimerEventType, type TimerSchedule } from '../../machines/timerEvents.js';
 import type { SessionLogEntry } from '../stores/sessionStore.js';
 import { summarizeActions } from './actionSummary.js';
 import { logIssuesOf, readRecordedSession, recordedEffectOf, recordedEventOf, type RecordedEffect } from './recordedLog.js';
 import { sessionOutcomeOf } from './sessionOutcome.js';
 import { stateValuesEqual, toReplayStateValue, type ReplayStateValue } from './stateValues.js';
-import { isTimerEventType } from './timerEvents.js';
-import { nextTimerSchedule, type TimerSchedule } from './timerSchedule.js';
 
 /** One log entry, replayed. */
 export interface ReplayStep {
@@ -45,7 +44,7 @@ export interface ReplayReport {
   issues: string[];
 }
 
-type Snapshot = SnapshotFrom<SessionMachine>;
+type Snapshot = SessionSnapshot;
 
 /**
  * Replays a session's log through a machine, purely: `initialTransition` with the recorded input,
@@ -57,10 +56,10 @@ type Snapshot = SnapshotFrom<SessionMachine>;
 export function replaySession(machine: SessionMachine, entries: readonly SessionLogEntry[]): ReplayReport {
   const recorded = readRecordedSession(entries);
   const issues = logIssuesOf(entries);
-  const [initial, initialActions] = initialTransition(machine, recorded.input);
-  let snapshot: Snapshot = initial;
-  let timers: TimerSchedule = nextTimerSchedule({}, initialActions, '', recorded.init.at);
-  const steps: ReplayStep[] = [stepOf(recorded.init, 'xstate.init', snapshot, summarizeActions(initialActions))];
+  const start = durableStart(machine, recorded.input, recorded.init.at);
+  let snapshot: Snapshot = start.snapshot;
+  let timers: TimerSchedule = start.timers;
+  const steps: ReplayStep[] = [stepOf(recorded.init, 'xstate.init', snapshot, summarizeActions(start.machineActions))];
 
   for (const entry of recorded.rest) {
     if (entry.kind === 'init') {
@@ -77,10 +76,10 @@ export function replaySession(machine: SessionMachine, entries: readonly Session
     if (isTimerEventType(event.type) && !timers[event.type]) notes.push('no such timer was set at this point');
     let actions: string[];
     try {
-      const [next, nextActions] = transition(machine, snapshot, event);
-      timers = nextTimerSchedule(timers, nextActions, event.type, event.at);
-      snapshot = next;
-      actions = summarizeActions(nextActions);
+      const next = durableStep(machine, { snapshot, timers }, event);
+      timers = next.timers;
+      snapshot = next.snapshot;
+      actions = summarizeActions(next.machineActions);
     } catch (error) {
       const message = `the transition threw: ${error instanceof Error ? error.message : String(error)}`;
       issues.push(`version ${entry.version}: ${message}`);

@@ -1,12 +1,19 @@
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { FailureReason, SessionEvent, SessionInput, SessionMachine, SessionStatus } from '../../machines/index.js';
 import type { SessionLogEntry } from '../stores/sessionStore.js';
 import { summarizeActions } from './actionSummary.js';
 import { readRecordedSession, recordedEventOf } from './recordedLog.js';
 import { sessionOutcomeOf } from './sessionOutcome.js';
 import { stateValuesEqual, toReplayStateValue, type ReplayStateValue } from './stateValues.js';
-import { activeTimersOf, matchTimerEvent, parseTimerEventType, type TimerMatch } from './timerEvents.js';
-import { nextTimerSchedule, pendingTimersOf, type PendingTimer, type TimerSchedule } from './timerSchedule.js';
+import { durableStart, durableStep, type SessionSnapshot, type StepEvent } from '../../machines/durableStep.js';
+import {
+  activeTimersOf,
+  matchTimerEvent,
+  parseTimerEventType,
+  pendingTimersOf,
+  type PendingTimer,
+  type TimerMatch,
+  type TimerSchedule,
+} from '../../machines/timerEvents.js';
 
 /**
  * Which timers run the candidate's clock:
@@ -106,7 +113,7 @@ export interface WhatIfReport {
   counts: WhatIfCounts;
 }
 
-type Snapshot = SnapshotFrom<SessionMachine>;
+type Snapshot = SessionSnapshot;
 
 /** Candidate timers that fire back to back without a recorded event in between; more means a delay of zero loops. */
 const maxTimersBetweenEntries = 100;
@@ -124,9 +131,9 @@ export function whatIfReplay(candidate: SessionMachine, entries: readonly Sessio
   const counts: WhatIfCounts = { recordedEvents: 0, accepted: 0, skipped: 0, timersMapped: 0, candidateTimers: 0, divergentSteps: 0, effectsIgnored: 0 };
   const causes: WhatIfDivergenceCause[] = [];
 
-  const [initial, initialActions] = initialTransition(candidate, input);
-  let snapshot: Snapshot = initial;
-  let timers: TimerSchedule = nextTimerSchedule({}, initialActions, '', recorded.init.at);
+  const start = durableStart(candidate, input, recorded.init.at);
+  let snapshot: Snapshot = start.snapshot;
+  let timers: TimerSchedule = start.timers;
   let recordedState: unknown = recorded.init.state;
   let lastVersion = recorded.init.version;
   const steps: WhatIfStep[] = [];
@@ -148,11 +155,11 @@ export function whatIfReplay(candidate: SessionMachine, entries: readonly Sessio
     });
     causes.push(cause);
   };
-  const apply = (event: SessionEvent): string[] => {
-    const [next, actions] = transition(candidate, snapshot, event);
-    timers = nextTimerSchedule(timers, actions, event.type, event.at);
-    snapshot = next;
-    return summarizeActions(actions);
+  const apply = (event: StepEvent): string[] => {
+    const next = durableStep(candidate, { snapshot, timers }, event);
+    timers = next.timers;
+    snapshot = next.snapshot;
+    return summarizeActions(next.machineActions);
   };
 
   push(
@@ -164,7 +171,7 @@ export function whatIfReplay(candidate: SessionMachine, entries: readonly Sessio
       eventType: 'xstate.init',
       candidateState: toReplayStateValue(snapshot.value),
       accepted: true,
-      actions: summarizeActions(initialActions),
+      actions: summarizeActions(start.machineActions),
       ...(changes.length ? { note: `input changed: ${changes.join(', ')}` } : {}),
     },
     'initialState',
@@ -187,7 +194,7 @@ export function whatIfReplay(candidate: SessionMachine, entries: readonly Sessio
         const standsFor = recordedTimer ? matchTimerEvent(event.type, activeTimersOf(candidate, snapshot))?.timer.eventType : undefined;
         const due = pendingTimersOf(timers).find((timer) => timer.dueAt < event.at || (timer.dueAt === event.at && timer.eventType !== standsFor));
         if (!due) break;
-        const actions = apply({ type: due.eventType, at: due.dueAt } as unknown as SessionEvent);
+        const actions = apply({ type: due.eventType as StepEvent['type'], at: due.dueAt } as StepEvent);
         counts.candidateTimers++;
         push(
           {
@@ -236,10 +243,10 @@ export function whatIfReplay(candidate: SessionMachine, entries: readonly Sessio
         continue;
       }
       const pending = timers[found.timer.eventType];
-      if (timerMode === 'candidate' && pending?.dueAt !== event.at) {
+      if (timerMode === 'candidate' && pending !== event.at) {
         skip(
           pending
-            ? `timers follow the candidate's schedule: its ${found.timer.delay} timer falls due ${offsetFrom(pending.dueAt, event.at)}`
+            ? `timers follow the candidate's schedule: its ${found.timer.delay} timer falls due ${offsetFrom(pending, event.at)}`
             : `timers follow the candidate's schedule: its ${found.timer.delay} timer is not set`,
         );
         continue;
@@ -247,13 +254,13 @@ export function whatIfReplay(candidate: SessionMachine, entries: readonly Sessio
       const mapped = found.timer.eventType !== event.type;
       counts.timersMapped += mapped ? 1 : 0;
       counts.accepted++;
-      const actions = apply({ type: found.timer.eventType, at: event.at } as unknown as SessionEvent);
+      const actions = apply({ type: found.timer.eventType, at: event.at } as StepEvent);
       const notes = [
         ...(mapped ? [`delivered as ${found.timer.eventType} (${matchDescriptions[found.by]})`] : []),
-        ...(pending && pending.dueAt !== event.at
-          ? [`the candidate's own ${found.timer.delay} timer would fall due ${offsetFrom(pending.dueAt, event.at)}`]
+        ...(pending !== undefined && pending !== event.at
+          ? [`the candidate's own ${found.timer.delay} timer would fall due ${offsetFrom(pending, event.at)}`]
           : []),
-        ...(!pending ? [`the candidate's ${found.timer.delay} timer was not set`] : []),
+        ...(pending === undefined ? [`the candidate's ${found.timer.delay} timer was not set`] : []),
       ];
       push(
         {

@@ -1,7 +1,7 @@
 import { maskPhoneNumber, type DeviceSignals, type RiskAssessment } from '../../machines/index.js';
 import type { KeyValueStore } from '../stores/keyValueStore.js';
 import { describeHit, scoreDeviceSignals, scoreOf, type SchemeIdentity, type WeightedSignal } from './deviceSignalScore.js';
-import { describeRule, FrequencyCounters, type DimensionValues, type RuleOutcome } from './frequencyRules.js';
+import { describeRule, evaluateRules, FrequencyCounters, type DimensionValues, type RuleOutcome, type WindowCounts } from './frequencyRules.js';
 import type { PhoneListMatch } from './phoneListRepository.js';
 import { scorePhoneRange } from './phoneRangeScore.js';
 import { noRecycledNumbers, type RecycledNumbers } from './recycledNumbers.js';
@@ -57,18 +57,23 @@ export class PolicyRiskAssessor implements RiskAssessor {
   async assessEndpoint({ device, schemeCode, platform, policy }: EndpointRiskRequest): Promise<RiskAssessment> {
     const scheme = await this.deps.schemes.get(schemeCode);
     const hits = scoreDeviceSignals(device, scheme ? { ...scheme, platform: scheme.platform ?? platform } : { platform });
-    const rules = await this.endpointCounters.evaluate(policy?.rules ?? [], deviceDimensions(device, schemeCode));
+    const values = deviceDimensions(device, schemeCode);
+    const rules = evaluateRules(policy?.rules ?? [], values, await this.endpointCounters.count(values, policy?.rules ?? []));
     return assessment(scoreOf(hits), hits.map(describeHit), rules, policy);
   }
 
   async assessPhoneNumber({ phoneNumber, schemeCode, device = {}, policy, record = true }: PhoneRiskRequest): Promise<RiskAssessment> {
-    const [lists, recycled, rules, velocity] = await Promise.all([
+    const values = { ...deviceDimensions(device, schemeCode), ...phoneDimensions(phoneNumber) };
+    const sendIntervalSeconds = policy?.sendIntervalSeconds ?? 0;
+    // The number's velocity windows are counted with the policy's rules: one store call per subject.
+    const velocityWindows = [...(sendIntervalSeconds > 0 ? [sendIntervalSeconds] : []), 3_600, 86_400];
+    const [lists, recycled, counts] = await Promise.all([
       this.deps.phoneLists.match(schemeCode, phoneNumber),
       this.recycled.isRecycled(phoneNumber),
-      this.phoneCounters.evaluate(policy?.rules ?? [], { ...deviceDimensions(device, schemeCode), ...phoneDimensions(phoneNumber) }, record),
-      this.velocity(phoneNumber, policy?.sendIntervalSeconds ?? 0, record),
+      this.phoneCounters.count(values, policy?.rules ?? [], { phoneNumber: velocityWindows }, record),
     ]);
-    const hits: WeightedSignal[] = [...scorePhoneRange(phoneNumber), ...velocity];
+    const rules = evaluateRules(policy?.rules ?? [], values, counts);
+    const hits: WeightedSignal[] = [...scorePhoneRange(phoneNumber), ...velocityHits(counts, sendIntervalSeconds)];
     if (recycled) hits.unshift({ reason: 'number marked recycled by the carrier', weight: phoneSignalWeights.recycled });
 
     if (lists.deny !== undefined) {
@@ -80,25 +85,23 @@ export class PolicyRiskAssessor implements RiskAssessor {
     }
     return assessment(scoreOf(hits, phoneBaseScore), hits.map(describeHit), rules, policy);
   }
+}
 
-  /** Sessions per number: within the send interval, per hour, per day. */
-  private async velocity(phoneNumber: string, sendIntervalSeconds: number, record: boolean): Promise<WeightedSignal[]> {
-    const [inInterval, perHour, perDay] = await Promise.all([
-      sendIntervalSeconds > 0 ? this.phoneCounters.count('interval', phoneNumber, sendIntervalSeconds, record) : Promise.resolve(0),
-      this.phoneCounters.count('velocity', phoneNumber, 3_600, record),
-      this.phoneCounters.count('velocity', phoneNumber, 86_400, record),
-    ]);
-    const hits: WeightedSignal[] = [];
-    if (inInterval > 1)
-      hits.push({
-        reason: `${inInterval} sessions for this number within the ${sendIntervalSeconds}s send interval`,
-        weight: phoneSignalWeights.withinSendInterval,
-      });
-    if (perHour > phoneVelocityLimits.perHour)
-      hits.push({ reason: `velocity ${perHour} sessions/1h for this number`, weight: phoneSignalWeights.hourlyVelocity });
-    if (perDay > phoneVelocityLimits.perDay) hits.push({ reason: `velocity ${perDay} sessions/24h for this number`, weight: phoneSignalWeights.dailyVelocity });
-    return hits;
-  }
+/** Sessions per number: within the send interval, per hour, per day. */
+function velocityHits(counts: WindowCounts, sendIntervalSeconds: number): WeightedSignal[] {
+  const inInterval = sendIntervalSeconds > 0 ? counts('phoneNumber', sendIntervalSeconds) : 0;
+  const perHour = counts('phoneNumber', 3_600);
+  const perDay = counts('phoneNumber', 86_400);
+  const hits: WeightedSignal[] = [];
+  if (inInterval > 1)
+    hits.push({
+      reason: `${inInterval} sessions for this number within the ${sendIntervalSeconds}s send interval`,
+      weight: phoneSignalWeights.withinSendInterval,
+    });
+  if (perHour > phoneVelocityLimits.perHour)
+    hits.push({ reason: `velocity ${perHour} sessions/1h for this number`, weight: phoneSignalWeights.hourlyVelocity });
+  if (perDay > phoneVelocityLimits.perDay) hits.push({ reason: `velocity ${perDay} sessions/24h for this number`, weight: phoneSignalWeights.dailyVelocity });
+  return hits;
 }
 
 function assessment(score: number, reasons: string[], rules: RuleOutcome[], policy: RiskRules | undefined, forceHit = false): RiskAssessment {

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { KeyValueStore } from '../stores/keyValueStore.js';
+import { RecentReads } from '../stores/recentReads.js';
 import type { Scheme, SchemeInput } from './schemeSchema.js';
 
 const indexKey = 'schemes';
@@ -12,9 +13,19 @@ export class SchemeRepository {
     private readonly clock: () => number,
   ) {}
 
+  private readonly recent = new RecentReads<Scheme | null>();
+
   async get(code: string): Promise<Scheme | null> {
     const raw = await this.kv.get(keyOf(code));
     return raw ? (JSON.parse(raw) as Scheme) : null;
+  }
+
+  /**
+   * The scheme as read within the last second by this process, else read now: the hot path (a session
+   * start checks its scheme, then scores the device against it) reads it once. Writes here forget it at once.
+   */
+  getRecent(code: string): Promise<Scheme | null> {
+    return this.recent.get(code, () => this.get(code));
   }
 
   async list(): Promise<Scheme[]> {
@@ -30,6 +41,7 @@ export class SchemeRepository {
       const code = input.code ?? generateSchemeCode();
       const scheme: Scheme = { ...input, code, createdAt: now, updatedAt: now };
       if (await this.kv.set(keyOf(code), JSON.stringify(scheme), { onlyIfAbsent: true })) {
+        this.recent.forget(code);
         await this.kv.addToSet(indexKey, code);
         return scheme;
       }
@@ -45,12 +57,16 @@ export class SchemeRepository {
       if (!raw) return null;
       const current = JSON.parse(raw) as Scheme;
       const next: Scheme = { ...input, code, createdAt: current.createdAt, updatedAt: new Date(this.clock()).toISOString() };
-      if (await this.kv.compareAndSwap(keyOf(code), raw, JSON.stringify(next))) return next;
+      if (await this.kv.compareAndSwap(keyOf(code), raw, JSON.stringify(next))) {
+        this.recent.forget(code);
+        return next;
+      }
     }
   }
 
   async delete(code: string): Promise<boolean> {
     const deleted = await this.kv.del(keyOf(code));
+    this.recent.forget(code);
     await this.kv.removeFromSet(indexKey, code);
     return deleted;
   }

@@ -18,6 +18,12 @@ export interface KeyValueStore {
   compareAndSwap(key: string, expected: string | null, value: string | null, ttlMs?: number): Promise<boolean>;
   /** Increments an integer counter; the TTL is set when the counter is created. */
   increment(key: string, by: number, ttlMs: number): Promise<number>;
+  /**
+   * Counts an event of one subject in fixed windows of the given lengths (a window starts with the
+   * first event after the last one ended), all in one key; or only reads them when `record` is
+   * false. Returns the count per window, in the order given.
+   */
+  countInWindows(key: string, windowsMs: readonly number[], record: boolean): Promise<number[]>;
   /** Appends to a list kept to at most `maxLength` newest entries. */
   appendCapped(key: string, value: string, maxLength: number, ttlMs?: number): Promise<void>;
   listRange(key: string): Promise<string[]>;

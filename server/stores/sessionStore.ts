@@ -1,21 +1,20 @@
+import type { ActionName } from '../../machines/actionCatalogue.js';
+import type { StoredSnapshot } from '../../machines/durableStep.js';
+import { earliestDueOf, type TimerSchedule } from '../../machines/timerEvents.js';
+
 /**
  * Persistence of sessions: one record (the envelope around the XState snapshot) and an
- * append-only event log per session. Every write is one atomic compare-and-set on the
- * record's version together with the log entry, so a step costs one read and one write.
+ * append-only event log per session, plus three indexes the same write keeps: sessions with a
+ * timer (by its earliest due time), sessions with work in their outbox (by its oldest action) and
+ * the newest sessions. Every write is one atomic compare-and-set on the record's version together
+ * with its log entries and the indexes, so a step costs one read and one write.
  */
-export interface TimerEntry {
-  /** The event to deliver when the timer is due, e.g. `{type: 'xstate.after.smsValidity.session.sms'}`. */
-  event: { type: string };
-  /** Epoch milliseconds. */
-  dueAt: number;
-}
-
 export interface PendingAction {
-  /** Stable id: `<sessionId>-<version>-<index>`; a job runner uses it to act once. */
+  /** Stable id: `<sessionId>-<version>-<index>`; it names the action's job and is the providers' idempotency key. */
   id: string;
-  type: string;
+  type: ActionName;
   params: Record<string, unknown>;
-  /** When the write that created it happened (epoch ms); the sweeper re-queues what stayed too long. */
+  /** When the write that created it happened (epoch ms); the sweeper hands over what stayed too long. */
   createdAt: number;
 }
 
@@ -24,16 +23,15 @@ export interface SessionRecord {
   schemeCode: string;
   sceneCode: string;
   platform: string;
-  /** The machine id and the policy version the session started with; it keeps them. */
-  machineId: string;
+  /** The policy version the session started with; it keeps it (and so its machine). */
   policyVersion: string;
-  /** Increases by one with every accepted write; the compare-and-set checks it. */
+  /** The number of log entries written so far; the compare-and-set checks it. */
   version: number;
-  /** The persisted XState snapshot (JSON-compatible). */
-  snapshot: unknown;
-  /** Durable `after:` timers by XState send id. */
-  timers: Record<string, TimerEntry>;
-  /** Outbox: actions saved with the transition that produced them, not yet carried out. */
+  /** The machine's state value and context (see `storedSnapshotOf`). */
+  snapshot: StoredSnapshot;
+  /** Durable `after:` timers: due time by event type. */
+  timers: TimerSchedule;
+  /** Outbox: actions saved with the transition that asked for them, not yet done. */
   pending: PendingAction[];
   createdAt: number;
   updatedAt: number;
@@ -41,7 +39,7 @@ export interface SessionRecord {
 }
 
 export interface SessionLogEntry {
-  /** Position in the log, 1-based; equals the record version it produced. */
+  /** Position in the log, 1-based; the record version after this entry. */
   version: number;
   at: number;
   /** `init`: the machine input; `event`: an event the machine took; `effect`: a side effect that reports no event (a webhook), done. */
@@ -52,15 +50,40 @@ export interface SessionLogEntry {
   state: unknown;
 }
 
-export type CompareAndSetResult = { ok: true } | { ok: false; currentVersion: number | null };
+export interface SessionWrite {
+  /** The record after the write; its version is the last entry's. */
+  record: SessionRecord;
+  /** The version the stored record must have; null to create the session (it must not exist). */
+  expectedVersion: number | null;
+  /** The stored record this write replaces (version `expectedVersion`); null when creating. */
+  previous: SessionRecord | null;
+  /** The log entries this write appends, versions `expectedVersion + 1 …` (from 1 when creating). */
+  entries: SessionLogEntry[];
+  /** How long the record and its log live after this write. */
+  ttlMs: number;
+}
+
+export type WriteResult = { ok: true } | { ok: false; currentVersion: number | null };
 
 export interface SessionStore {
-  /** Creates a new session; false if the id exists. */
-  create(record: SessionRecord, entry: SessionLogEntry, ttlMs: number): Promise<boolean>;
   load(id: string): Promise<SessionRecord | null>;
-  /** Writes `next` (whose version must be expectedVersion + 1) and appends `entry`, atomically. */
-  compareAndSet(next: SessionRecord, expectedVersion: number, entry: SessionLogEntry, ttlMs: number): Promise<CompareAndSetResult>;
+  /** Creates or compare-and-sets the record, appends the entries and updates the indexes, atomically. */
+  write(write: SessionWrite): Promise<WriteResult>;
   readLog(id: string): Promise<SessionLogEntry[]>;
   /** Most recent session ids, newest first (for the operator's list). */
   recentIds(limit: number): Promise<string[]>;
+  /** Sessions whose earliest timer is due at `now`. */
+  dueSessions(now: number, limit: number): Promise<string[]>;
+  /** Sessions with an outbox action created at or before `createdBefore`. */
+  staleWork(createdBefore: number, limit: number): Promise<string[]>;
+  /** Drops a session that no longer exists from the indexes. */
+  forget(id: string): Promise<void>;
+}
+
+/** A session's places in the due-timer and outbox indexes: the earliest due time, the oldest outbox action; null: not indexed. */
+export function indexScoresOf(record: Pick<SessionRecord, 'timers' | 'pending'> | null): { due: number | null; work: number | null } {
+  if (!record) return { due: null, work: null };
+  let work: number | null = null;
+  for (const action of record.pending) if (work === null || action.createdAt < work) work = action.createdAt;
+  return { due: earliestDueOf(record.timers), work };
 }

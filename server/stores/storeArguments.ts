@@ -1,4 +1,4 @@
-import type { SessionLogEntry, SessionRecord } from './sessionStore.js';
+import type { SessionWrite } from './sessionStore.js';
 
 /**
  * Checks shared by every store implementation, so a caller's mistake fails the same way
@@ -21,15 +21,14 @@ export function assertMaxLength(maxLength: number): void {
   }
 }
 
-export function assertSessionCreate(record: SessionRecord, entry: SessionLogEntry): void {
-  if (entry.version !== record.version) {
-    throw new RangeError(`Log entry version ${entry.version} does not match record version ${record.version}`);
+/** A session write appends one or more entries, numbered on from the stored version, and ends at the record's version. */
+export function assertSessionWrite({ record, expectedVersion, entries }: SessionWrite): void {
+  if (entries.length === 0) throw new RangeError('A session write appends at least one log entry');
+  const first = (expectedVersion ?? 0) + 1;
+  entries.forEach((entry, index) => {
+    if (entry.version !== first + index) throw new RangeError(`Log entry ${index} must have version ${first + index}, got ${entry.version}`);
+  });
+  if (record.version !== first + entries.length - 1) {
+    throw new RangeError(`Record version must be ${first + entries.length - 1}, got ${record.version}`);
   }
-}
-
-export function assertSessionUpdate(next: SessionRecord, expectedVersion: number, entry: SessionLogEntry): void {
-  if (next.version !== expectedVersion + 1) {
-    throw new RangeError(`Next version must be ${expectedVersion + 1}, got ${next.version}`);
-  }
-  assertSessionCreate(next, entry);
 }

@@ -2,6 +2,7 @@ import { withCarrierDeadline } from '../../adapters/carrier/withCarrierDeadline.
 import type { CarrierCallOptions } from '../../adapters/carrier/carrierGateway.js';
 import type { SendCodeRequest } from '../../adapters/sms/smsVerification.js';
 import type { Services } from '../http/services.js';
+import { normalizePhoneNumber } from '../phone/phoneNumber.js';
 
 /**
  * The vendor's plain Phone Number Verification and SMS Verification, once, for both ways in:
@@ -22,12 +23,18 @@ export function callCarrier<T>(
   );
 }
 
-export function getMobile(services: PlainServices, accessToken: string, options: { h5: boolean; outId?: string }) {
-  return callCarrier(services, (o) => services.adapters.carrier.getMobile(accessToken, o), options);
+/** The carrier gave the number of the device holding the token: its owner proved it, so its code-check lock ends. */
+export async function getMobile(services: PlainServices, accessToken: string, options: { h5: boolean; outId?: string }) {
+  const result = await callCarrier(services, (o) => services.adapters.carrier.getMobile(accessToken, o), options);
+  await services.limits.clearCodeCheckLock(normalizePhoneNumber(result.phoneNumber) ?? result.phoneNumber);
+  return result;
 }
 
-export function verifyMobile(services: PlainServices, accessToken: string, phoneNumber: string, options: { h5: boolean; outId?: string }) {
-  return callCarrier(services, (o) => services.adapters.carrier.verifyMobile(accessToken, phoneNumber, o), options);
+/** A PASS: the device holding the token has this number, so its code-check lock ends. */
+export async function verifyMobile(services: PlainServices, accessToken: string, phoneNumber: string, options: { h5: boolean; outId?: string }) {
+  const result = await callCarrier(services, (o) => services.adapters.carrier.verifyMobile(accessToken, phoneNumber, o), options);
+  if (result.verifyResult === 'PASS') await services.limits.clearCodeCheckLock(phoneNumber);
+  return result;
 }
 
 /** Codes of the plain SMS API are kept apart per scheme name (the vendor's SchemeName): check with the one you sent with. */
@@ -75,7 +82,7 @@ export async function sendPlainCode(services: PlainServices, input: PlainSendInp
   }
 }
 
-/** Checks a code, counted against the number's daily check limit (a 429 `ApiError` beyond it). */
+/** Checks a code, counted against the number's code-check limit (a `RateLimitedError` while the number is locked). */
 export async function checkPlainCode(services: PlainServices, input: { phoneNumber: string; code: string; schemeName: string; caseSensitive: boolean }) {
   await services.limits.consume('codeCheckPerNumber', input.phoneNumber);
   return services.adapters.sms.checkCode({

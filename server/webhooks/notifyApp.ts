@@ -1,7 +1,6 @@
 import { sessionStatus, type SessionContext } from '../../machines/index.js';
-import type { LoadedSession } from '../engine/sessionEngine.js';
+import type { LoadedSession } from '../engine/loadedSession.js';
 import type { PendingAction } from '../stores/sessionStore.js';
-import type { WebhookDelivery } from './webhookDelivery.js';
 import { sessionWebhookEvent, type FinishedSessionStatus, type WebhookEvent } from './webhookEvent.js';
 
 const finishedStatuses: readonly string[] = ['verified', 'failed', 'expired'] satisfies FinishedSessionStatus[];
@@ -28,17 +27,4 @@ export function notifyAppEvent(session: LoadedSession, action: PendingAction): W
     failureReason: context.failureReason,
     at: action.createdAt ?? record.updatedAt,
   });
-}
-
-/**
- * The `notifyApp` action as the session engine runs it (an effect: it reports no event back).
- * A failed attempt throws (recorded first), so the webhook job retries with backoff; a scheme
- * without an enabled webhook, or a session not finished, is done at once.
- */
-export function createNotifyApp(delivery: WebhookDelivery) {
-  return async (session: LoadedSession, action: PendingAction, attempt: { attempt: number; lastAttempt: boolean }): Promise<null> => {
-    const event = notifyAppEvent(session, action);
-    if (event) await delivery.deliver(session.record.schemeCode, event, attempt);
-    return null;
-  };
 }

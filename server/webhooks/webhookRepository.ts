@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox, type SecretBox } from '../crypto/secretBox.js';
+import { RecentReads } from '../stores/recentReads.js';
 import type { KeyValueStore } from '../stores/keyValueStore.js';
 import type { WebhookEventType } from './webhookEvent.js';
 
@@ -71,6 +72,8 @@ export class WebhookRepository {
   private readonly historyLength: number;
   private readonly historyTtlMs: number;
 
+  private readonly recentTargets = new RecentReads<boolean>();
+
   constructor(
     private readonly kv: KeyValueStore,
     serverSecret: string,
@@ -115,6 +118,7 @@ export class WebhookRepository {
         }
       }
       if (await this.kv.compareAndSwap(webhookKey(schemeCode), raw, JSON.stringify(next))) {
+        this.recentTargets.forget(schemeCode);
         return { webhook: publicView(next, now), ...(newSecret !== undefined ? { secret: newSecret } : {}) };
       }
     }
@@ -138,6 +142,11 @@ export class WebhookRepository {
   }
 
   /** Where and with which secrets to send, in one read; null without an enabled webhook. */
+  /** Whether the scheme has an enabled webhook, as read within the last second: every finished session asks. */
+  hasDeliveryTarget(schemeCode: string): Promise<boolean> {
+    return this.recentTargets.get(schemeCode, async () => (await this.load(schemeCode))?.enabled === true);
+  }
+
   async deliveryTarget(schemeCode: string): Promise<{ url: string; secrets: string[] } | null> {
     const stored = await this.load(schemeCode);
     return stored && stored.enabled ? { url: stored.url, secrets: this.secretsOf(stored) } : null;
@@ -148,13 +157,17 @@ export class WebhookRepository {
       const raw = await this.kv.get(webhookKey(schemeCode));
       if (!raw) return null;
       const next: StoredWebhook = { ...(JSON.parse(raw) as StoredWebhook), enabled, updatedAt: new Date(this.clock()).toISOString() };
-      if (await this.kv.compareAndSwap(webhookKey(schemeCode), raw, JSON.stringify(next))) return publicView(next, this.clock());
+      if (await this.kv.compareAndSwap(webhookKey(schemeCode), raw, JSON.stringify(next))) {
+        this.recentTargets.forget(schemeCode);
+        return publicView(next, this.clock());
+      }
     }
   }
 
   /** Removes the webhook and its delivery history; false if there was none. */
   async remove(schemeCode: string): Promise<boolean> {
     const removed = await this.kv.del(webhookKey(schemeCode));
+    this.recentTargets.forget(schemeCode);
     await this.kv.del(attemptsKey(schemeCode));
     return removed;
   }

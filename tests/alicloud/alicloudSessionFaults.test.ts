@@ -374,7 +374,10 @@ describe('SMS code (SendSmsVerifyCode + CheckSmsVerifyCode)', () => {
     const phoneNumber = nextNumber();
     const { authToken, sessionId } = await smsSession();
     emulator.injectFault('SendSmsVerifyCode', fault);
-    const waiting = await flow.sendOk(authToken, sessionId, { type: 'PHONE_NUMBER', phoneNumber });
+    // The request's own attempt fails: the client waits while a job retries the send.
+    const answer = await flow.sendOk(authToken, sessionId, { type: 'PHONE_NUMBER', phoneNumber });
+    expect(answer.nextAction).toEqual({ type: 'wait' });
+    const waiting = await flow.settled(authToken, sessionId);
     expect(waiting.nextAction).toMatchObject({ type: 'smsCode', sendsLeft: 4, lastResult: null });
     const sends = requestsFor('SendSmsVerifyCode', 'PhoneNumber', phoneNumber);
     expect(sends).toHaveLength(2);
@@ -398,6 +401,7 @@ describe('SMS code (SendSmsVerifyCode + CheckSmsVerifyCode)', () => {
     const { authToken, sessionId } = await smsSession();
     emulator.injectFault('SendSmsVerifyCode', 'slowReply');
     await flow.sendOk(authToken, sessionId, { type: 'PHONE_NUMBER', phoneNumber });
+    expect((await flow.settled(authToken, sessionId)).nextAction.type).toBe('smsCode');
     expect(requestsFor('SendSmsVerifyCode', 'PhoneNumber', phoneNumber).map((r) => r.fault)).toEqual(['slowReply', undefined]);
     const [message, ...more] = smsTo(phoneNumber);
     expect(more).toEqual([]);

@@ -24,7 +24,7 @@ class FlakyGateway implements SmsSender {
 let gateway: FlakyGateway;
 const ctx = useTestServer(
   {
-    env: { SMS_RETRY_BASE_MS: '30', SETTLE_TIMEOUT_MS: '3000' },
+    env: { SMS_RETRY_BASE_MS: '30' },
     overrides: {
       wrapSmsSender: (sender) =>
         (gateway = new FlakyGateway(sender, { '13900000401': 2, '13900000402': 'always', '13900000403': 'invalid', '13900000404': 'always' })),
@@ -39,14 +39,18 @@ const ctx = useTestServer(
   },
 );
 
+/** Opens a session of scene 100003 and waits while its SMS send is retried (the client sees `wait`). */
 async function open(flow: FusionAuthFlow, phoneNumber: string, scheme = androidScheme) {
   const authToken = await flow.authToken(scheme, { phoneNumber });
-  return { authToken, session: await flow.openOk(authToken, '100003') };
+  const opened = await flow.openOk(authToken, '100003');
+  return { authToken, opened, session: await flow.settled(authToken, opened.id) };
 }
 
-describe('SMS sends as jobs', () => {
+describe('SMS sends: the first attempt in the request, retries as jobs', () => {
   it('transient failures are retried with backoff; the user gets one SMS and the session moves on', async () => {
-    const { session } = await open(ctx.flow, '13900000401');
+    const { opened, session } = await open(ctx.flow, '13900000401');
+    // The request's own attempt failed: it answered at once, and a job retried the send.
+    expect(opened.nextAction.type).toBe('wait');
     expect(session.nextAction.type).toBe('smsCode');
     expect(gateway.attempts.get('13900000401')).toBe(3);
     expect(await ctx.flow.smsMessages('13900000401')).toHaveLength(1);
@@ -61,7 +65,8 @@ describe('SMS sends as jobs', () => {
   });
 
   it('a permanent failure (a number that cannot take SMS) fails at once, without retries', async () => {
-    const { session } = await open(ctx.flow, '13900000403');
+    const { opened, session } = await open(ctx.flow, '13900000403');
+    expect(opened.nextAction.type).toBe('uplinkSms');
     expect(gateway.attempts.get('13900000403')).toBe(1);
     expect(session.nextAction.type).toBe('uplinkSms');
   });

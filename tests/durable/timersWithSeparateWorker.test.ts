@@ -98,17 +98,17 @@ describe('durable timers: with the API process stopped, a separate worker moves 
       ),
     ).toBe('expired');
 
-    // On time: each timer fired within a second and a half of its due time.
+    // Each timer event is stamped with its due time, whenever the drain delivered it: the log replays the same.
     const firedAt = async (sessionId: string, state: (value: unknown) => boolean) =>
       (await storage.sessions.readLog(sessionId)).find((e) => state(e.state))!.at;
     const fallbackAt = await firedAt(fallback.id, (v) => JSON.stringify(v).includes('"sms"'));
     const codeExpiredAt = await firedAt(codeSession.id, (v) => JSON.stringify(v).includes('codeExpired'));
     const expiredAt = await firedAt(expiring.id, (v) => v === 'expired');
-    expect(fallbackAt - Date.parse(fallback.expiresAt) + 600_000).toBeLessThan(1_000 + 1_500);
-    expect(codeExpiredAt - codeSession.nextAction.codeExpiresAt).toBeGreaterThanOrEqual(0);
-    expect(codeExpiredAt - codeSession.nextAction.codeExpiresAt).toBeLessThan(1_500);
-    expect(expiredAt - Date.parse(expiring.expiresAt)).toBeGreaterThanOrEqual(0);
-    expect(expiredAt - Date.parse(expiring.expiresAt)).toBeLessThan(1_500);
+    const openLog = await storage.sessions.readLog(fallback.id);
+    expect(fallbackAt).toBe(openLog.find((e) => JSON.stringify(e.state).includes('awaitingToken'))!.at + 1_000);
+    // The code's own expiry is set when it is made, the session's timer when the send is recorded, a moment later: never earlier.
+    expect(codeExpiredAt).toBeGreaterThanOrEqual(Date.parse(codeSession.nextAction.codeExpiresAt));
+    expect(expiredAt).toBe(Date.parse(expiring.expiresAt));
     expect(expiredAt - openedAt).toBeLessThan(12_000);
   }, 40_000);
 });

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { until } from '../support/until.js';
 import { useTestServer } from '../support/useTestServer.js';
 
 const lines: Record<string, unknown>[] = [];
@@ -10,7 +11,7 @@ const capture = new Writable({
     done();
   },
 });
-const ctx = useTestServer({ overrides: { logger: pino({ level: 'info' }, capture) } });
+const ctx = useTestServer({ env: { TIMER_DRAIN_INTERVAL_MS: '100' }, overrides: { logger: pino({ level: 'info' }, capture) } });
 
 describe("the scene's logging switch", () => {
   it('logs each finished session with the number masked; switched off, it logs none', async () => {
@@ -28,5 +29,19 @@ describe("the scene's logging switch", () => {
     const quiet = await ctx.flow.openOk(authToken, '100001');
     await ctx.flow.sendOk(authToken, quiet.id, { type: 'CANCEL' });
     expect(lines.filter((line) => line.msg === 'session finished' && line.sessionId === quiet.id)).toEqual([]);
+    expect((await ctx.server.api.request('PUT', '/v1/admin/policies/100001/logging', { body: { enabled: true }, auth: 'admin' })).status).toBe(200);
+  });
+
+  it('a session that ends by a timer, with nobody reading it, is logged and counted like any other', async () => {
+    const finishedCount = async () =>
+      Number(/numberflow_sessions_finished_total\{scene="100004",status="expired"\} (\d+)/.exec((await ctx.server.api.get('/metrics')).body)?.[1] ?? 0);
+    const before = await finishedCount();
+    const authToken = await ctx.flow.authToken();
+    const session = await ctx.flow.openOk(authToken, '100004');
+    // Past the session's TTL: the timer drain ends it.
+    ctx.server.clock.advanceSeconds(601);
+    await until(async () => lines.some((line) => line.msg === 'session finished' && line.sessionId === session.id), 10_000, 'the outcome line');
+    expect(lines.find((line) => line.msg === 'session finished' && line.sessionId === session.id)).toMatchObject({ status: 'expired', sceneCode: '100004' });
+    expect(await finishedCount()).toBe(before + 1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../server/http/apiError.js';
+import { RateLimitedError } from '../../server/limits/rateLimited.js';
 import { RateLimits, type RateLimitSettings } from '../../server/limits/rateLimits.js';
 import { Metrics } from '../../server/observability/metrics.js';
 import { createMemoryStorage } from '../../server/stores/memory/createMemoryStorage.js';
@@ -27,13 +27,14 @@ async function counter(metrics: Metrics, name: string, labels: Record<string, st
 }
 
 describe('rate limits', () => {
-  it('limits verify-token exchanges per access key: 429 with Retry-After, counted in the metric', async () => {
+  it('limits verify-token exchanges per access key: a RateLimitedError with the seconds to wait, counted in the metric', async () => {
     const { limits, metrics } = setUp();
     await limits.consume('verifyTokenExchangePerKey', 'KEY1');
     await limits.consume('verifyTokenExchangePerKey', 'KEY1');
     const refused = await limits.consume('verifyTokenExchangePerKey', 'KEY1').catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(ApiError);
-    expect(refused).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect(refused).toMatchObject({ limit: 'verifyTokenExchangePerKey' });
+    expect((refused as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
     await limits.consume('verifyTokenExchangePerKey', 'KEY2');
     expect(await counter(metrics, 'numberflow_rate_limited_total', { limit: 'verifyTokenExchangePerKey' })).toBe(1);
   });

@@ -1,9 +1,12 @@
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { isTimerEventType } from '../../machines/timerEvents.js';
+import { actionCatalogue, actionNames, type ActionName } from '../../machines/actionCatalogue.js';
+import { durableStart, durableStep, type SessionSnapshot, type StepEvent } from '../../machines/durableStep.js';
 import type { SessionEvent, SessionInput, SessionMachine } from '../../machines/index.js';
 import { describePath, eventLabel, modelTime, sessionInputOf, type ModelEvent, type ModelPath } from '../../machines/testModel/index.js';
 import { MachineRegistry } from '../../server/engine/machineRegistry.js';
-import { ApiError } from '../../server/http/apiError.js';
-import { SessionEngine, type LoadedSession, type SessionWork } from '../../server/engine/sessionEngine.js';
+import type { ActionHandlers } from '../../server/engine/actions/actionHandler.js';
+import { apiErrorOfEngine } from '../../server/http/engineErrorStatus.js';
+import { SessionEngine, type HandOver, type LoadedSession, type SessionWork } from '../../server/engine/sessionEngine.js';
 import { PolicyRepository } from '../../server/policies/policyRepository.js';
 import type { PendingAction, SessionLogEntry } from '../../server/stores/sessionStore.js';
 import type { Storage } from '../../server/stores/storage.js';
@@ -19,25 +22,16 @@ import type { Storage } from '../../server/stores/storage.js';
  * untimed, so a path may hold more timeouts than fit in one session TTL in real time.
  */
 
-/** Which action produces which result events. */
-const resultsOf: Record<string, readonly string[]> = {
-  assessEndpointRisk: ['ENDPOINT_RISK_RESULT'],
-  assessPhoneRisk: ['PHONE_RISK_RESULT'],
-  exchangeCarrierToken: ['CARRIER_RESULT'],
-  verifyCarrierToken: ['CARRIER_RESULT'],
-  sendSmsCode: ['SMS_SENT', 'SMS_NOT_SENT', 'SMS_FAILED'],
-  prepareUplinkSms: ['UPLINK_SMS_READY'],
-  createCaptchaChallenge: ['CAPTCHA_READY'],
-  issueVerifyToken: ['VERIFY_TOKEN_ISSUED'],
-};
-const resultEventTypes = new Set(Object.values(resultsOf).flat());
+/** Which action produces which result events: the action catalogue's word. */
+const resultsOf = (type: ActionName): readonly string[] => actionCatalogue[type].results;
+const resultEventTypes = new Set(actionNames.flatMap(resultsOf));
 /** Server-side events that answer no action: they come in through `engine.deliver`. */
 const serverEventTypes = new Set(['UPLINK_SMS_RECEIVED']);
 
 type StepKind = 'result' | 'server' | 'timer' | 'client';
 
 export function stepKind(event: ModelEvent): StepKind {
-  if (event.type.startsWith('xstate.after.')) return 'timer';
+  if (isTimerEventType(event.type)) return 'timer';
   if (resultEventTypes.has(event.type)) return 'result';
   if (serverEventTypes.has(event.type)) return 'server';
   return 'client';
@@ -83,9 +77,8 @@ class PathRun {
     this.checkValue(session.snapshot.value, `engine runs ${action.type}`);
     if (session.snapshot.status !== 'active') this.afterFinish.push(`${action.type} in ${JSON.stringify(session.snapshot.value)}`);
     const step = this.path.steps[this.cursor];
-    const expected = resultsOf[action.type];
-    if (!expected) this.problems.push(`engine runs an action the harness does not know: ${action.type}`);
-    if (!step || !expected?.includes(step.event.type)) {
+    const expected = resultsOf(action.type);
+    if (!step || !expected.includes(step.event.type)) {
       if (step && stepKind(step.event) === 'result') {
         this.problems.push(`${this.where()}: engine runs ${action.type}, but the path's next step is ${eventLabel(step.event)}`);
       }
@@ -126,23 +119,32 @@ export interface EngineUnderTest {
 }
 
 /**
- * The job queue as the engine sees it, worked by hand: the harness runs each queued action at
- * once, in order, so a path's steps happen in the path's order. (The real queues are tested with
+ * The job queue as the engine sees it, worked by hand: an action the path does not answer when the
+ * engine runs it in the request fails for now and is handed over; the harness runs it again after the
+ * path's next step, so a path's steps happen in the path's order. (The real queues are tested with
  * BullMQ and the in-process runner elsewhere.)
  */
 class ManualWork implements SessionWork {
   readonly queued: { sessionId: string; actionId: string }[] = [];
-  async timersChanged(): Promise<void> {}
-  async actionsQueued(sessionId: string, actions: PendingAction[]): Promise<void> {
-    for (const action of actions) this.queued.push({ sessionId, actionId: action.id });
+  async handOver(sessionId: string, actions: readonly HandOver[]): Promise<void> {
+    for (const { action } of actions) this.queued.push({ sessionId, actionId: action.id });
   }
-  async nextCompletion(): Promise<null> {
-    return null;
+  attemptsOf(): number {
+    return 2;
   }
-  completed(): void {}
 }
 
 let sessionCounter = 0;
+
+/** Every action of the catalogue answered from the running path; the finished session's webhook, which the model does not describe, is done at once. */
+function scriptedHandlers(script: EngineUnderTest['script']): ActionHandlers {
+  const answer = async ({ session, action }: { session: LoadedSession; action: PendingAction }) => {
+    if (!script.run) throw new Error(`no path is running, yet the engine runs ${action.type}`);
+    return script.run.answer(session, action);
+  };
+  const handlers = Object.fromEntries(actionNames.map((name) => [name, actionCatalogue[name].effect ? async () => 'done' : answer]));
+  return handlers as unknown as ActionHandlers;
+}
 
 /** A SessionEngine wired like server/createNumberflow.ts, but with a scripted runner, gate and clock. */
 export function createEngineUnderTest(storageFor: (clock: () => number) => Storage): EngineUnderTest {
@@ -156,25 +158,19 @@ export function createEngineUnderTest(storageFor: (clock: () => number) => Stora
     sessions: storage.sessions,
     policies,
     machines: new MachineRegistry(policies),
-    runAction: async (session, action) => {
-      // The finished session's webhook is an effect the model does not describe: done at once.
-      if (action.type === 'notifyApp') return null;
-      if (!script.run) throw new Error(`no path is running, yet the engine runs ${action.type}`);
-      return script.run.answer(session, action);
-    },
-    exhaustedActionEvent: () => null,
+    handlers: scriptedHandlers(script),
     admitClientEvent: async (_session, event, at) => ({ ...event, at }) as SessionEvent,
     work,
     clock: clock.now,
     newSessionId: () => `model-${process.pid}-${++sessionCounter}`,
     retentionMs: 3_600_000,
-    settleTimeoutMs: 0,
-    effectActionTypes: new Set(['notifyApp']),
+    staleAfterMs: 3_600_000,
   });
   const drain = async () => {
+    // A path answers an action right after the step that asked for it, or never: one more try each.
     for (let job = work.queued.shift(); job; job = work.queued.shift()) {
       try {
-        await engine.runQueuedAction(job.sessionId, job.actionId, { attempt: 1, lastAttempt: true });
+        await engine.runPendingAction(job.sessionId, job.actionId, { attempt: 2, lastAttempt: false });
       } catch (error) {
         // An action the path does not answer stays in the outbox, as after a failed job.
         if (!(error instanceof ActionNotScripted)) unexpectedActionErrors.push(error);
@@ -200,7 +196,7 @@ export interface PathOutcome {
 export async function runPathOnEngine(target: EngineUnderTest, schemeCode: string, path: ModelPath, machine: SessionMachine): Promise<PathOutcome> {
   const { engine, clock } = target;
   const input = sessionInputOf(path.subject);
-  const run = new PathRun(path, initialTransition(machine, input)[0].value);
+  const run = new PathRun(path, durableStart(machine, input, modelTime.start).snapshot.value);
   target.script.run = run;
   clock.set(modelTime.start);
   let loaded: LoadedSession | null = null;
@@ -247,14 +243,14 @@ export async function runPathOnEngine(target: EngineUnderTest, schemeCode: strin
             );
             break;
           }
-          const earlier = Object.entries(record.timers).filter(([id, other]) => id !== step.event.type && other.dueAt <= timer.dueAt);
+          const earlier = Object.entries(record.timers).filter(([id, other]) => id !== step.event.type && other <= timer);
           if (earlier.length > 0) {
             run.problems.push(
-              `${run.where()}: ${step.event.type} is due at ${timer.dueAt}, after ${earlier.map(([id]) => id).join(', ')}: the harness cannot fire it alone`,
+              `${run.where()}: ${step.event.type} is due at ${timer}, after ${earlier.map(([id]) => id).join(', ')}: the harness cannot fire it alone`,
             );
             break;
           }
-          clock.set(timer.dueAt);
+          clock.set(timer);
           run.cursor++;
           loaded = await engine.get(sessionId);
           break;
@@ -291,9 +287,10 @@ function checkLog(run: PathRun, log: SessionLogEntry[], machine: SessionMachine)
     return;
   }
   // What a tester's replay does: the logged input, then each logged event through the pure machine.
-  let snapshot: AnyMachineSnapshot = initialTransition(machine, (log[0]!.payload as { input: SessionInput }).input)[0];
+  let session = durableStart(machine, (log[0]!.payload as { input: SessionInput }).input, log[0]!.at);
   for (const entry of log.slice(1).filter((e) => e.kind === 'event')) {
-    snapshot = transition(machine, snapshot, entry.payload as unknown as SessionEvent)[0];
+    session = durableStep(machine, session, entry.payload as unknown as StepEvent);
+    const snapshot: SessionSnapshot = session.snapshot;
     if (JSON.stringify(snapshot.value) !== JSON.stringify(entry.state)) {
       run.problems.push(
         `replaying log entry ${entry.version} (${String(entry.payload.type)}) gives ${JSON.stringify(snapshot.value)}, the log says ${JSON.stringify(entry.state)}`,
@@ -330,7 +327,7 @@ export async function submitRefusedEvent(target: EngineUnderTest, sessionId: str
         await engine.send(sessionId, withoutAt(event), () => {});
         problems.push(`engine.send accepted ${eventLabel(event)}`);
       } catch (error) {
-        if (!(error instanceof ApiError) || error.status !== 409) {
+        if (apiErrorOfEngine(error)?.status !== 409) {
           problems.push(`engine.send threw ${error instanceof Error ? error.message : String(error)} instead of a 409`);
         }
       }

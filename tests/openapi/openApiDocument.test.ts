@@ -87,12 +87,14 @@ describe('the OpenAPI document', () => {
       client: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       admin: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       vendorSignature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'Authorization' }),
+      metrics: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     });
     expect(document.paths['/'].post.security).toEqual([{ vendorSignature: [] }]);
     expect(document.paths['/v1/fusion-auth/token'].post.security).toEqual([{ appBackend: [] }]);
     expect(document.paths['/v1/sessions/{id}'].get.security).toEqual([{ client: [] }]);
     expect(document.paths['/v1/admin/schemes'].get.security).toEqual([{ admin: [] }]);
     expect(document.paths['/healthz'].get.security).toEqual([]);
+    expect(document.paths['/metrics'].get.security).toEqual([{}, { metrics: [] }]);
   });
 
   it('leaves out the simulator routes when the simulator is not mounted', () => {

@@ -176,6 +176,9 @@ describe('the answers of the server conform to the document', () => {
     await call('DELETE', '/v1/admin/schemes/{code}/webhook', { ...admin, params: { code } }, 204);
     await call('PUT', '/v1/admin/schemes/{code}/phone-lists', { ...admin, params: { code }, body: { deny: ['13812340000'], allow: ['170'] } }, 200);
     await call('GET', '/v1/admin/schemes/{code}/phone-lists', { ...admin, params: { code } }, 200);
+    await call('GET', '/v1/admin/phone-numbers/{phoneNumber}/code-check-lock', { ...admin, params: { phoneNumber: '13812340000' } }, 200);
+    await call('DELETE', '/v1/admin/phone-numbers/{phoneNumber}/code-check-lock', { ...admin, params: { phoneNumber: '+8613812340000' } }, 200);
+    await call('GET', '/v1/admin/phone-numbers/{phoneNumber}/code-check-lock', { ...admin, params: { phoneNumber: 'not-a-number' } }, 400);
     await call('DELETE', '/v1/admin/schemes/{code}', { ...admin, params: { code } }, 204);
 
     await call('GET', '/v1/admin/access-keys', admin, 200);

@@ -34,14 +34,14 @@ describe('memory storage', () => {
     await storage.close();
   });
 
-  it('remembers the newest 1000 session ids', async () => {
+  it('remembers the newest 10,000 session ids', async () => {
     const { storage } = storageWithFakeClock();
-    for (let i = 0; i < 1001; i++) {
-      await storage.sessions.create(minimalRecord(`s${i}`, i), initEntry(), 10_000);
+    for (let i = 0; i < 10_001; i++) {
+      await storage.sessions.write({ record: minimalRecord(`s${i}`, i), expectedVersion: null, previous: null, entries: [initEntry()], ttlMs: 10_000 });
     }
-    const recent = await storage.sessions.recentIds(5000);
-    expect(recent).toHaveLength(1000);
-    expect(recent[0]).toBe('s1000');
+    const recent = await storage.sessions.recentIds(50_000);
+    expect(recent).toHaveLength(10_000);
+    expect(recent[0]).toBe('s10000');
     expect(recent.at(-1)).toBe('s1');
     await storage.close();
   });
@@ -53,10 +53,9 @@ function minimalRecord(id: string, createdAt: number): SessionRecord {
     schemeCode: 'scheme',
     sceneCode: '100001',
     platform: 'web',
-    machineId: 'fusion-auth',
     policyVersion: 'p1',
     version: 1,
-    snapshot: {},
+    snapshot: { value: 'start', context: {} },
     timers: {},
     pending: [],
     createdAt,

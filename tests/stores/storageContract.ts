@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyValueStore } from '../../server/stores/keyValueStore.js';
-import type { SessionLogEntry, SessionRecord, SessionStore } from '../../server/stores/sessionStore.js';
+import type { PendingAction, SessionLogEntry, SessionRecord, SessionStore } from '../../server/stores/sessionStore.js';
 import type { Storage } from '../../server/stores/storage.js';
 
 export interface StorageUnderTest {
@@ -226,6 +226,17 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         });
       });
 
+      it('counts events of a subject in fixed windows of several lengths, in one key', async () => {
+        expect(await kv.countInWindows('subject', [1_000, 60_000], true)).toEqual([1, 1]);
+        expect(await kv.countInWindows('subject', [1_000, 60_000], true)).toEqual([2, 2]);
+        expect(await kv.countInWindows('subject', [1_000, 60_000], false)).toEqual([2, 2]);
+        expect(await kv.countInWindows('nobody', [1_000], false)).toEqual([0]);
+        await advanceTime(1_100);
+        // The short window ended; the next event starts a new one, the long one goes on.
+        expect(await kv.countInWindows('subject', [1_000, 60_000], true)).toEqual([1, 3]);
+        expect(await kv.ttlMs('subject')).toBeGreaterThan(55_000);
+      });
+
       it('refuses to read one kind of value as another', async () => {
         await kv.appendCapped('a-list', 'x', 10);
         await expect(kv.get('a-list')).rejects.toThrow(/WRONGTYPE/);
@@ -235,14 +246,19 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
     });
 
     describe('sessions', () => {
+      const create = (record: SessionRecord, entries: SessionLogEntry[], ttlMs = 10_000) =>
+        sessions.write({ record, expectedVersion: null, previous: null, entries, ttlMs });
+      const update = (previous: SessionRecord, next: SessionRecord, entries: SessionLogEntry[], ttlMs = 10_000) =>
+        sessions.write({ record: next, expectedVersion: previous.version, previous, entries, ttlMs });
+
       it('creates a session once and loads it with its log', async () => {
         const record = sessionRecord('s1', 1);
-        expect(await sessions.create(record, logEntry(1, 'init'), 10_000)).toBe(true);
+        expect(await create(record, [logEntry(1, 'init')])).toEqual({ ok: true });
         expect(await sessions.load('s1')).toEqual(record);
         expect(await sessions.readLog('s1')).toEqual([logEntry(1, 'init')]);
 
         const impostor = { ...sessionRecord('s1', 1), schemeCode: 'other' };
-        expect(await sessions.create(impostor, logEntry(1, 'init', { other: true }), 10_000)).toBe(false);
+        expect(await create(impostor, [logEntry(1, 'init', { other: true })])).toEqual({ ok: false, currentVersion: 1 });
         expect(await sessions.load('s1')).toEqual(record);
         expect(await sessions.readLog('s1')).toEqual([logEntry(1, 'init')]);
       });
@@ -252,39 +268,40 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         expect(await sessions.readLog('nobody')).toEqual([]);
       });
 
-      it('compare-and-set with the current version writes the record and appends the entry', async () => {
-        await sessions.create(sessionRecord('s1', 1), logEntry(1, 'init'), 10_000);
-        const next = sessionRecord('s1', 2, { snapshot: { value: 'sms' } });
+      it('compare-and-set with the current version writes the record and appends the entries', async () => {
+        const first = sessionRecord('s1', 1);
+        await create(first, [logEntry(1, 'init')]);
+        const next = sessionRecord('s1', 3, { snapshot: { value: 'sms', context: {} } });
 
-        expect(await sessions.compareAndSet(next, 1, logEntry(2, 'event'), 10_000)).toEqual({ ok: true });
+        expect(await update(first, next, [logEntry(2, 'event'), logEntry(3, 'effect')])).toEqual({ ok: true });
         expect(await sessions.load('s1')).toEqual(next);
-        expect(await sessions.readLog('s1')).toEqual([logEntry(1, 'init'), logEntry(2, 'event')]);
+        expect(await sessions.readLog('s1')).toEqual([logEntry(1, 'init'), logEntry(2, 'event'), logEntry(3, 'effect')]);
       });
 
       it('compare-and-set with a stale version changes nothing and reports the current version', async () => {
-        await sessions.create(sessionRecord('s1', 1), logEntry(1, 'init'), 10_000);
-        await sessions.compareAndSet(sessionRecord('s1', 2), 1, logEntry(2, 'event'), 10_000);
+        const first = sessionRecord('s1', 1);
+        await create(first, [logEntry(1, 'init')]);
+        await update(first, sessionRecord('s1', 2), [logEntry(2, 'event')]);
 
-        const stale = sessionRecord('s1', 2, { snapshot: { value: 'stale' } });
-        expect(await sessions.compareAndSet(stale, 1, logEntry(2, 'event', { stale: true }), 10_000)).toEqual({
-          ok: false,
-          currentVersion: 2,
-        });
+        const stale = sessionRecord('s1', 2, { snapshot: { value: 'stale', context: {} } });
+        expect(await update(first, stale, [logEntry(2, 'event', { stale: true })])).toEqual({ ok: false, currentVersion: 2 });
         expect(await sessions.load('s1')).toEqual(sessionRecord('s1', 2));
         expect(await sessions.readLog('s1')).toEqual([logEntry(1, 'init'), logEntry(2, 'event')]);
       });
 
       it('compare-and-set on an unknown session fails with currentVersion null and creates nothing', async () => {
-        const result = await sessions.compareAndSet(sessionRecord('ghost', 2), 1, logEntry(2, 'event'), 10_000);
+        const result = await update(sessionRecord('ghost', 1), sessionRecord('ghost', 2), [logEntry(2, 'event')]);
         expect(result).toEqual({ ok: false, currentVersion: null });
         expect(await sessions.load('ghost')).toBeNull();
         expect(await sessions.readLog('ghost')).toEqual([]);
+        expect(await sessions.dueSessions(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
       });
 
       it('lets exactly one of 50 concurrent compare-and-sets on the same version win', async () => {
-        await sessions.create(sessionRecord('s1', 1), logEntry(1, 'init'), 10_000);
+        const first = sessionRecord('s1', 1);
+        await create(first, [logEntry(1, 'init')]);
         const attempts = Array.from({ length: 50 }, (_, i) =>
-          sessions.compareAndSet(sessionRecord('s1', 2, { snapshot: { writer: i } }), 1, logEntry(2, 'event', { writer: i }), 10_000),
+          update(first, sessionRecord('s1', 2, { snapshot: { value: 'x', context: { writer: i } } }), [logEntry(2, 'event', { writer: i })]),
         );
         const results = await Promise.all(attempts);
 
@@ -292,51 +309,52 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
         expect(winners).toHaveLength(1);
         expect(results.filter((result) => !result.ok)).toEqual(Array.from({ length: 49 }, () => ({ ok: false, currentVersion: 2 })));
         const winner = winners[0];
-        expect(await sessions.load('s1')).toEqual(sessionRecord('s1', 2, { snapshot: { writer: winner } }));
+        expect(await sessions.load('s1')).toEqual(sessionRecord('s1', 2, { snapshot: { value: 'x', context: { writer: winner } } }));
         expect(await sessions.readLog('s1')).toEqual([logEntry(1, 'init'), logEntry(2, 'event', { writer: winner })]);
       });
 
       it('keeps its own copies: changing a written or loaded record changes nothing stored', async () => {
-        const record = sessionRecord('s1', 1, { snapshot: { value: 'start' } });
+        const record = sessionRecord('s1', 1, { snapshot: { value: 'start', context: {} } });
         const entry = logEntry(1, 'init');
-        await sessions.create(record, entry, 10_000);
-        (record.snapshot as { value: string }).value = 'changed after create';
+        await create(record, [entry]);
+        record.snapshot.value = 'changed after create';
         entry.payload.changed = true;
 
         const loaded = await sessions.load('s1');
-        (loaded!.snapshot as { value: string }).value = 'changed after load';
+        loaded!.snapshot.value = 'changed after load';
         (await sessions.readLog('s1'))[0]!.payload.changed = true;
 
-        expect(await sessions.load('s1')).toEqual(sessionRecord('s1', 1, { snapshot: { value: 'start' } }));
+        expect(await sessions.load('s1')).toEqual(sessionRecord('s1', 1, { snapshot: { value: 'start', context: {} } }));
         expect(await sessions.readLog('s1')).toEqual([logEntry(1, 'init')]);
       });
 
       it('rejects writes whose versions do not follow on', async () => {
-        await sessions.create(sessionRecord('s1', 1), logEntry(1, 'init'), 10_000);
-        await expect(sessions.compareAndSet(sessionRecord('s1', 3), 1, logEntry(3, 'event'), 10_000)).rejects.toThrow(RangeError);
-        await expect(sessions.compareAndSet(sessionRecord('s1', 2), 1, logEntry(5, 'event'), 10_000)).rejects.toThrow(RangeError);
-        await expect(sessions.create(sessionRecord('s2', 1), logEntry(2, 'init'), 10_000)).rejects.toThrow(RangeError);
+        const first = sessionRecord('s1', 1);
+        await create(first, [logEntry(1, 'init')]);
+        await expect(update(first, sessionRecord('s1', 3), [logEntry(3, 'event')])).rejects.toThrow(RangeError);
+        await expect(update(first, sessionRecord('s1', 2), [logEntry(5, 'event')])).rejects.toThrow(RangeError);
+        await expect(update(first, sessionRecord('s1', 2), [])).rejects.toThrow(RangeError);
+        await expect(create(sessionRecord('s2', 1), [logEntry(2, 'init')])).rejects.toThrow(RangeError);
         expect(await sessions.load('s1')).toEqual(sessionRecord('s1', 1));
       });
 
       it('forgets an expired session, record and log, so its id can be used again', async () => {
-        await sessions.create(sessionRecord('s1', 1), logEntry(1, 'init'), 100);
+        const first = sessionRecord('s1', 1);
+        await create(first, [logEntry(1, 'init')], 100);
         await advanceTime(150);
 
         expect(await sessions.load('s1')).toBeNull();
         expect(await sessions.readLog('s1')).toEqual([]);
-        expect(await sessions.compareAndSet(sessionRecord('s1', 2), 1, logEntry(2, 'event'), 100)).toEqual({
-          ok: false,
-          currentVersion: null,
-        });
-        expect(await sessions.create(sessionRecord('s1', 1), logEntry(1, 'init', { again: true }), 10_000)).toBe(true);
+        expect(await update(first, sessionRecord('s1', 2), [logEntry(2, 'event')], 100)).toEqual({ ok: false, currentVersion: null });
+        expect(await create(sessionRecord('s1', 1), [logEntry(1, 'init', { again: true })])).toEqual({ ok: true });
         expect(await sessions.readLog('s1')).toEqual([logEntry(1, 'init', { again: true })]);
       });
 
       it('extends the TTL with every compare-and-set', async () => {
-        await sessions.create(sessionRecord('s1', 1), logEntry(1, 'init'), 300);
+        const first = sessionRecord('s1', 1);
+        await create(first, [logEntry(1, 'init')], 300);
         await advanceTime(200);
-        expect(await sessions.compareAndSet(sessionRecord('s1', 2), 1, logEntry(2, 'event'), 300)).toEqual({ ok: true });
+        expect(await update(first, sessionRecord('s1', 2), [logEntry(2, 'event')], 300)).toEqual({ ok: true });
         await advanceTime(200);
         expect(await sessions.load('s1')).toEqual(sessionRecord('s1', 2));
         expect(await sessions.readLog('s1')).toHaveLength(2);
@@ -346,17 +364,68 @@ export function describeStorageContract(name: string, factory: () => Promise<Sto
       });
 
       it('lists recent session ids newest first', async () => {
-        await sessions.create(sessionRecord('older', 1, { createdAt: 1_000 }), logEntry(1, 'init'), 10_000);
-        await sessions.create(sessionRecord('newest', 1, { createdAt: 3_000 }), logEntry(1, 'init'), 10_000);
-        await sessions.create(sessionRecord('middle', 1, { createdAt: 2_000 }), logEntry(1, 'init'), 10_000);
-        await sessions.create(sessionRecord('older', 1, { createdAt: 4_000 }), logEntry(1, 'init'), 10_000);
+        await create(sessionRecord('older', 1, { createdAt: 1_000 }), [logEntry(1, 'init')]);
+        await create(sessionRecord('newest', 1, { createdAt: 3_000 }), [logEntry(1, 'init')]);
+        await create(sessionRecord('middle', 1, { createdAt: 2_000 }), [logEntry(1, 'init')]);
 
         expect(await sessions.recentIds(10)).toEqual(['newest', 'middle', 'older']);
         expect(await sessions.recentIds(2)).toEqual(['newest', 'middle']);
         expect(await sessions.recentIds(0)).toEqual([]);
       });
+
+      it('indexes a session by its earliest timer, in the same write, and finds it when it is due', async () => {
+        const first = sessionRecord('s1', 1, { timers: { 'xstate.after.a.x': 5_000, 'xstate.after.b.x': 2_000 } });
+        await create(first, [logEntry(1, 'init')]);
+        await create(sessionRecord('s2', 1, { timers: {} }), [logEntry(1, 'init')]);
+        expect(await sessions.dueSessions(1_999, 10)).toEqual([]);
+        expect(await sessions.dueSessions(2_000, 10)).toEqual(['s1']);
+
+        const moved = sessionRecord('s1', 2, { timers: { 'xstate.after.a.x': 5_000 } });
+        await update(first, moved, [logEntry(2, 'event')]);
+        expect(await sessions.dueSessions(4_999, 10)).toEqual([]);
+        expect(await sessions.dueSessions(5_000, 10)).toEqual(['s1']);
+
+        await update(moved, sessionRecord('s1', 3, { timers: {} }), [logEntry(3, 'event')]);
+        expect(await sessions.dueSessions(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      });
+
+      it('a write that loses its compare-and-set leaves the indexes as they were', async () => {
+        const first = sessionRecord('s1', 1, { timers: { 'xstate.after.a.x': 5_000 }, pending: [] });
+        await create(first, [logEntry(1, 'init')]);
+        await update(first, sessionRecord('s1', 2, { timers: { 'xstate.after.a.x': 5_000 }, pending: [] }), [logEntry(2, 'event')]);
+        const lost = await update(first, sessionRecord('s1', 2, { timers: {}, pending: [pendingAction('s1', 2, 100)] }), [logEntry(2, 'event')]);
+        expect(lost.ok).toBe(false);
+        expect(await sessions.dueSessions(5_000, 10)).toEqual(['s1']);
+        expect(await sessions.staleWork(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      });
+
+      it('indexes a session with work in its outbox by its oldest action, and forgets a session on request', async () => {
+        const first = sessionRecord('s1', 1, { pending: [pendingAction('s1', 1, 300), pendingAction('s1', 1, 200)] });
+        await create(first, [logEntry(1, 'init')]);
+        expect(await sessions.staleWork(199, 10)).toEqual([]);
+        expect(await sessions.staleWork(200, 10)).toEqual(['s1']);
+
+        const done = sessionRecord('s1', 2, { pending: [] });
+        await update(first, done, [logEntry(2, 'event')]);
+        expect(await sessions.staleWork(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+
+        await update(done, sessionRecord('s1', 3, { pending: [pendingAction('s1', 3, 400)], timers: { 'xstate.after.a.x': 1 } }), [logEntry(3, 'event')]);
+        await sessions.forget('s1');
+        expect(await sessions.staleWork(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+        expect(await sessions.dueSessions(Number.MAX_SAFE_INTEGER, 10)).toEqual([]);
+      });
+
+      it('finds due sessions across many ids, up to the limit', async () => {
+        for (let i = 0; i < 30; i++) await create(sessionRecord(`due-${i}`, 1, { timers: { 'xstate.after.a.x': 1_000 + i } }), [logEntry(1, 'init')]);
+        expect(new Set(await sessions.dueSessions(1_000 + 29, 100))).toEqual(new Set(Array.from({ length: 30 }, (_, i) => `due-${i}`)));
+        expect(await sessions.dueSessions(1_000 + 29, 7)).toHaveLength(7);
+      });
     });
   });
+}
+
+function pendingAction(sessionId: string, version: number, createdAt: number): PendingAction {
+  return { id: `${sessionId}-${version}-${createdAt}`, type: 'sendSmsCode', params: { phoneNumber: '13812341234' }, createdAt };
 }
 
 function sessionRecord(id: string, version: number, overrides: Partial<SessionRecord> = {}): SessionRecord {
@@ -365,12 +434,11 @@ function sessionRecord(id: string, version: number, overrides: Partial<SessionRe
     schemeCode: 'FC100000000000001',
     sceneCode: '100001',
     platform: 'web',
-    machineId: 'fusion-auth',
     policyVersion: 'p1',
     version,
     snapshot: { value: { numberAuth: 'waiting' }, context: { attempts: version } },
-    timers: { 'numberAuth.timeout': { event: { type: 'xstate.after.timeout' }, dueAt: 1_700_000_060_000 } },
-    pending: [{ id: `${id}-${version}-0`, type: 'sendSms', params: { to: '138****1234' }, createdAt: 1_700_000_000_000 + version }],
+    timers: { 'xstate.after.timeout.session': 1_700_000_060_000 },
+    pending: [{ id: `${id}-${version}-0`, type: 'sendSmsCode', params: { phoneNumber: '13812341234' }, createdAt: 1_700_000_000_000 + version }],
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000 + version,
     expiresAt: 1_700_000_600_000,

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { demoSchemes } from '../../server/setup/demoSchemes.js';
 import type { ApiClient, ApiResponse } from './apiClient.js';
+import { until } from './until.js';
 
 export const androidScheme = demoSchemes[0]!;
 export const h5Scheme = demoSchemes[3]!;
@@ -44,6 +45,20 @@ export class FusionAuthFlow {
 
   get(authToken: string, sessionId: string): Promise<ApiResponse> {
     return this.api.get(`/v1/sessions/${sessionId}`, { bearer: authToken });
+  }
+
+  /** The session once no work of its own is in flight (a send retried by a job has gone out or been given up), as a client polling `wait` sees it. */
+  async settled(authToken: string, sessionId: string, timeoutMs = 15_000) {
+    let view = (await this.get(authToken, sessionId)).body;
+    await until(
+      async () => {
+        view = (await this.get(authToken, sessionId)).body;
+        return view.nextAction?.type !== 'wait';
+      },
+      timeoutMs,
+      `session ${sessionId} to settle`,
+    );
+    return view;
   }
 
   async carrierToken(phoneNumber: string, outcome = 'ok', carrier?: string): Promise<string> {

@@ -16,6 +16,8 @@ export interface RedisCluster {
   /** Comma-separated `redis://` seeds, one per master: what `REDIS_URL` takes for a cluster. */
   url: string;
   ports: number[];
+  /** The redis-server processes, one per master, for tests that signal them (SIGSTOP to freeze one). */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -66,7 +68,7 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       throw new Error(`redis-cli --cluster create ${nodes.join(' ')} failed: ${(error as Error).message}\n${stdout}${stderr}`);
     }
     await waitUntilClusterOk(ports);
-    return { url: ports.map((port) => `redis://127.0.0.1:${port}`).join(','), ports, stop };
+    return { url: ports.map((port) => `redis://127.0.0.1:${port}`).join(','), ports, pids: started.map((server) => server.pid), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface RedisServer {
   url: string;
   port: number;
+  /** The redis-server process, for tests that signal it (SIGSTOP to freeze it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -63,7 +65,7 @@ async function startOnPort(port: number, extraArgs: string[]): Promise<RedisServ
     await stopProcess(child);
     throw error;
   }
-  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopProcess(child) };
+  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid!, stop: () => stopProcess(child) };
 }
 
 /** A loopback port nothing listens on right now. */

@@ -39,8 +39,8 @@ async function setup() {
   const queue = new InProcessJobQueue();
   const noop = async () => {};
   await queue.startWorker({
-    timer: noop,
     action: noop,
+    maintenance: noop,
     webhook: async (data, context) => {
       await delivery.deliver(String(data.schemeCode), event, context);
     },

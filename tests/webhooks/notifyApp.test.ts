@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LoadedSession } from '../../server/engine/sessionEngine.js';
 import type { PendingAction } from '../../server/stores/sessionStore.js';
 import { MemoryKeyValueStore } from '../../server/stores/memory/memoryKeyValueStore.js';
-import { createNotifyApp, notifyAppEvent } from '../../server/webhooks/notifyApp.js';
+import { notifyApp as notifyAppAction } from '../../server/engine/actions/notifyApp.js';
+import { notifyAppEvent } from '../../server/webhooks/notifyApp.js';
 import { WebhookDelivery } from '../../server/webhooks/webhookDelivery.js';
 import { WebhookRepository } from '../../server/webhooks/webhookRepository.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhookReceiver.js';
@@ -49,18 +50,23 @@ describe('notifyApp', () => {
     expect(notifyAppEvent(session('proveNumber', {}), action())).toBeNull();
   });
 
-  it('delivers through the webhook and reports no event back', async () => {
+  it('is done at once in the request without a webhook; with one it waits for a job, which delivers it', async () => {
     const repository = new WebhookRepository(new MemoryKeyValueStore(Date.now), 'server-secret-0123456789abcdefghijklmnop', Date.now);
-    const notifyApp = createNotifyApp(new WebhookDelivery({ repository, clock: Date.now }));
-    // No webhook: nothing to do.
-    expect(await notifyApp(session('verified', { method: 'smsCode' }), action(), { attempt: 1, lastAttempt: false })).toBeNull();
+    const notifyApp = notifyAppAction(new WebhookDelivery({ repository, clock: Date.now }), repository);
+    const run = (attempt: number, inJob: boolean) =>
+      notifyApp({ session: session('verified', { method: 'smsCode' }), params: { status: 'verified' }, action: action(), attempt, lastAttempt: false, inJob });
+    // No webhook: nothing to do, in the request.
+    expect(await run(1, false)).toBe('done');
 
     const { secret } = await repository.register(scheme, { url: 'http://127.0.0.1:9/unused' });
     app = await startWebhookReceiver({ secret: secret! });
     await repository.register(scheme, { url: app.url });
+    // The request hands it to a job: a slow backend never holds up the client's answer.
+    expect(await run(1, false)).toBe('handOver');
+    expect(app.requests).toHaveLength(0);
     app.failNext(1);
-    await expect(notifyApp(session('verified', { method: 'smsCode' }), action(), { attempt: 1, lastAttempt: false })).rejects.toThrow(/HTTP 500/);
-    expect(await notifyApp(session('verified', { method: 'smsCode' }), action(), { attempt: 2, lastAttempt: false })).toBeNull();
+    await expect(run(1, true)).rejects.toThrow(/HTTP 500/);
+    expect(await run(2, true)).toBe('done');
     expect(app.events.map((e) => e.id)).toEqual([`wh-${sessionId}-7`]);
   });
 });

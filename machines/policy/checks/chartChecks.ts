@@ -1,3 +1,4 @@
+import { isTimerEventType } from '../../timerEvents.js';
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
 import { stateIds } from '../../stateIds.js';
 import { scenes, type PolicyNodeName, type ProofPhase } from '../scenes.js';
@@ -22,7 +23,7 @@ const phaseIds = new Map<string, ProofPhase>(
  */
 export function isSessionTimeoutOrCancel(transition: AnyTransitionDefinition): boolean {
   const { source } = transition;
-  return !source.parent && (transition.eventType === 'CANCEL' || transition.eventType.startsWith('xstate.after.'));
+  return !source.parent && (transition.eventType === 'CANCEL' || isTimerEventType(transition.eventType));
 }
 
 /**

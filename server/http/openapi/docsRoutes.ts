@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { Router } from 'express';
+import { cacheableStaticFile, pageSecurityPolicy } from '../securityHeaders.js';
 import { openApiDocument, type OpenApiOptions } from './openApiDocument.js';
 
 /** Swagger UI's prebuilt files, from the swagger-ui-dist package: served by this server, nothing from a CDN. */
@@ -18,7 +19,7 @@ const page = `<!doctype html>
     <link rel="stylesheet" href="${docsAssetsPath}/swagger-ui.css" />
     <link rel="icon" type="image/png" href="${docsAssetsPath}/favicon-32x32.png" sizes="32x32" />
     <link rel="icon" type="image/png" href="${docsAssetsPath}/favicon-16x16.png" sizes="16x16" />
-    <style>body { margin: 0; }</style>
+    <link rel="stylesheet" href="${docsAssetsPath}/page.css" />
   </head>
   <body>
     <div id="swagger-ui"></div>
@@ -41,6 +42,17 @@ const initScript = `window.ui = SwaggerUIBundle({
 });
 `;
 
+const pageStyle = 'body { margin: 0; }\n';
+
+/** Swagger UI from this server: its bundle and stylesheet, the document from `/openapi.json`, icons as data URLs. */
+const contentSecurityPolicy = pageSecurityPolicy({
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'form-action': ["'self'"],
+});
+
 /** `GET /openapi.json` (the OpenAPI 3.1 document) and `GET /docs` (a reference page that renders it), no auth. */
 export function docsRoutes(options: OpenApiOptions = {}): Router {
   const router = Router();
@@ -50,14 +62,15 @@ export function docsRoutes(options: OpenApiOptions = {}): Router {
     res.json(openApiDocument(options));
   });
 
-  router.get('/docs', (_req, res) => {
+  router.get('/docs', contentSecurityPolicy, (_req, res) => {
     res.type('html').send(page);
   });
 
   router.use(docsAssetsPath, (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path === '/init.js') return void res.type('js').send(initScript);
-    if (swaggerUiFiles.has(req.path)) return assets(req, res, next);
+    if (req.path === '/page.css') return void res.type('css').send(pageStyle);
+    if (swaggerUiFiles.has(req.path)) return cacheableStaticFile(req, res, () => assets(req, res, next));
     next();
   });
 

@@ -14,6 +14,7 @@ import { operations as allOperations, policyPatchSchema, tags } from './operatio
 import {
   simulatorUplinkAcceptedSchema,
   accessKeySchema,
+  codeCheckLockSchema,
   errorResponseSchema,
   policyImpactSchema,
   testPathsSchema,
@@ -60,6 +61,7 @@ const responseNames = new Map<z.ZodType, string>([
   [simulatorUplinkAcceptedSchema, 'InboundSmsAccepted'],
   [phoneListsViewSchema, 'PhoneLists'],
   [recycledNumberSchema, 'RecycledNumber'],
+  [codeCheckLockSchema, 'CodeCheckLock'],
   [nextActionSchema, 'NextAction'],
   [schemeSchema, 'Scheme'],
   [accessKeySchema, 'AccessKey'],
@@ -77,6 +79,11 @@ const securitySchemes = {
   appBackend: { type: 'http', scheme: 'basic', description: "An app backend's access key: HTTP Basic with `id:secret`." },
   client: { type: 'http', scheme: 'bearer', description: 'A client: the auth token its app backend got from `POST /v1/fusion-auth/token`.' },
   admin: { type: 'http', scheme: 'bearer', description: 'The operator: the `ADMIN_TOKEN`.' },
+  metrics: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Prometheus: the `METRICS_TOKEN`, wanted only when the server has one (without it, `/metrics` is open).',
+  },
   vendorSignature: {
     type: 'apiKey',
     in: 'header',
@@ -91,6 +98,7 @@ const unauthorizedCode: Record<Exclude<Security, 'none'>, string> = {
   client: 'AUTH_TOKEN_INVALID',
   admin: 'ADMIN_UNAUTHORIZED',
   vendorSignature: 'SignatureDoesNotMatch',
+  metrics: 'METRICS_UNAUTHORIZED',
 };
 
 const errorDescriptions: Record<ErrorStatus, string> = {
@@ -131,7 +139,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
-      security: op.security === 'none' ? [] : [{ [op.security]: [] }],
+      security: securityOf(op.security),
       ...parametersOf(op),
       ...(op.body
         ? {
@@ -164,7 +172,9 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
       description:
         'Errors everywhere are `{"error": {"code", "message", "details?"}}` with the status of their kind; each response lists the codes it can carry. ' +
         'Request bodies are JSON of at most 16 kB (a configuration document for `/v1/admin/config`: 1 MB, JSON or YAML). ' +
-        'Request schemas are generated from the zod schemas the server validates with.',
+        'Request schemas are generated from the zod schemas the server validates with. ' +
+        "Every answer carries `X-Request-Id` (the request's own when it sends a well-formed one: 1 to 128 of `A-Z a-z 0-9 . _ : -`; else a new UUID; the same id is on the server's log lines of the request), " +
+        "`Cache-Control: no-store` (the reference page's static files excepted) and `X-Content-Type-Options: nosniff`. Timestamps are ISO 8601 strings, except the raw timer due times of the operator's session views and replays, which say epoch milliseconds.",
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: '/' }],
@@ -230,6 +240,13 @@ function readable({ jsonSchema }: { jsonSchema: { minimum?: number; maximum?: nu
   if (jsonSchema.format !== undefined && substringFormats.has(jsonSchema.format)) delete jsonSchema.format;
 }
 
+/** `metrics` is optional: `{}` is the open server's requirement (none), the token the other. */
+function securityOf(security: Security): JsonObject[] {
+  if (security === 'none') return [];
+  if (security === 'metrics') return [{}, { metrics: [] }];
+  return [{ [security]: [] }];
+}
+
 function parametersOf(op: Operation): { parameters?: JsonObject[] } {
   const parameters = [
     ...Object.entries(op.pathParams ?? {}).map(([name, p]) => parameter(name, 'path', p, true)),
@@ -286,10 +303,11 @@ export function errorCodesOf(op: Operation): [ErrorStatus, string[]][] {
     for (const [status, list] of Object.entries(op.errors ?? {})) add(Number(status) as ErrorStatus, ...list);
     return [...codes.entries()].sort(([a], [b]) => a - b);
   }
-  if (op.body) add(400, 'MALFORMED_JSON');
+  if (op.body) add(400, 'MALFORMED_JSON', 'MALFORMED_BODY');
   for (const [status, list] of Object.entries(op.errors ?? {})) add(Number(status) as ErrorStatus, ...list);
   if (op.security !== 'none') add(401, unauthorizedCode[op.security]);
   if (op.body) add(413, 'BODY_TOO_LARGE');
+  if (op.body) add(415, 'UNSUPPORTED_ENCODING', 'UNSUPPORTED_CHARSET');
   if (op.rateLimited) add(429, 'RATE_LIMITED');
   if (!op.storeFree) add(503, 'STORE_UNAVAILABLE');
   return [...codes.entries()].sort(([a], [b]) => a - b);

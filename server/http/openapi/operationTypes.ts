@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
-/** How a caller proves who it is; `none` for public endpoints. */
-export type Security = 'appBackend' | 'client' | 'admin' | 'vendorSignature' | 'none';
+/** How a caller proves who it is; `none` for public endpoints; `metrics` only when `METRICS_TOKEN` is set. */
+export type Security = 'appBackend' | 'client' | 'admin' | 'vendorSignature' | 'metrics' | 'none';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -47,9 +47,9 @@ export interface Operation {
   success: SuccessResponse;
   /**
    * The errors the route itself answers, by status, with their `error.code`s. The generator adds
-   * the ones every route of a kind shares: 401 from `security`, 400 MALFORMED_JSON and
-   * 413 BODY_TOO_LARGE for a body, 429 RATE_LIMITED for `rateLimited`, 503 STORE_UNAVAILABLE
-   * unless `storeFree`.
+   * the ones every route of a kind shares: 401 from `security`; 400 MALFORMED_JSON and
+   * MALFORMED_BODY, 413 BODY_TOO_LARGE, 415 UNSUPPORTED_ENCODING and UNSUPPORTED_CHARSET for a
+   * body; 429 RATE_LIMITED for `rateLimited`; 503 STORE_UNAVAILABLE unless `storeFree`.
    */
   errors?: Partial<Record<ErrorStatus, readonly string[]>>;
   /** The route spends a rate limit (per IP, scheme or number). */

@@ -18,6 +18,7 @@ import {
 import { startSessionSchema } from '../routes/sessionRoutes.js';
 import { inboundSmsSchema } from '../routes/inboundSmsRoutes.js';
 import { phoneListsSchema, phoneListsViewSchema } from '../routes/phoneListRoutes.js';
+import { lockPhoneNumberSchema } from '../routes/codeCheckLockRoutes.js';
 import { recycledNumberSchema } from '../routes/simulatorRoutes.js';
 import { carrierTokenSchema, smsQueryPhoneNumberSchema, uplinkSmsSchema as simulatorUplinkSmsSchema } from '../routes/simulatorRoutes.js';
 import { webhookRegistrationSchema } from '../routes/webhookRoutes.js';
@@ -35,6 +36,7 @@ import {
   adminSessionDetailSchema,
   adminSessionListSchema,
   checkCodeResponseSchema,
+  codeCheckLockSchema,
   createdAccessKeySchema,
   getMobileResponseSchema,
   globalPolicyListSchema,
@@ -136,8 +138,9 @@ const health: Operation[] = [
     path: '/metrics',
     operationId: 'getMetrics',
     summary: 'Prometheus metrics',
+    description: 'Open unless the server has a `METRICS_TOKEN`; then `Authorization: Bearer <METRICS_TOKEN>`.',
     tag: 'health',
-    security: 'none',
+    security: 'metrics',
     storeFree: true,
     success: { status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' },
   },
@@ -894,6 +897,37 @@ const simulator: Operation[] = [
   },
 ];
 
+const lockDescription =
+  'A number whose SMS code checks ran out (RATE_LIMIT_CODE_CHECKS_PER_NUMBER across sessions, 30 by default) answers 429 RATE_LIMITED with Retry-After ' +
+  "to every check, its owner's correct code included, for 1 min, then 5 min, 15 min, 1 h, 4 h and 24 h as its checks run out again (5 checks between locks; " +
+  'the locks are remembered 7 days). A carrier proof of the number (one-click, a number check that passes) ends the lock and starts the checks over.';
+const codeCheckLocks: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/phone-numbers/{phoneNumber}/code-check-lock',
+    operationId: 'getCodeCheckLock',
+    summary: "A number's SMS code-check lock: whether it is locked, for how long, and its back-off",
+    description: lockDescription,
+    tag: 'admin: phone numbers',
+    security: 'admin',
+    pathParams: { phoneNumber: { schema: lockPhoneNumberSchema, description: 'a mobile number: 11 mainland digits or E.164 (`+` percent-encoded or not)' } },
+    success: { status: 200, description: 'the lock', schema: codeCheckLockSchema },
+    errors: { 400: ['INVALID_PHONE_NUMBER'] },
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/phone-numbers/{phoneNumber}/code-check-lock',
+    operationId: 'liftCodeCheckLock',
+    summary: "Lifts a number's SMS code-check lock and forgets its back-off (e.g. after the owner called support)",
+    description: lockDescription,
+    tag: 'admin: phone numbers',
+    security: 'admin',
+    pathParams: { phoneNumber: { schema: lockPhoneNumberSchema, description: 'a mobile number: 11 mainland digits or E.164 (`+` percent-encoded or not)' } },
+    success: { status: 200, description: 'the lock after lifting it: not locked, all checks left', schema: codeCheckLockSchema },
+    errors: { 400: ['INVALID_PHONE_NUMBER'] },
+  },
+];
+
 const recycledNumberParams = { phoneNumber: { schema: z.string().min(3).max(32), description: 'a mainland China mobile number' } };
 const recycled: Operation[] = (['put', 'delete'] as const).map((method) => ({
   method,
@@ -955,6 +989,7 @@ const vendorErrors = {
   403: ['UnauthorizedOperation'],
   404: ['InvalidAccessKeyId.NotFound', 'InvalidAction.NotFound'],
   413: ['RequestEntityTooLarge'],
+  415: ['UnsupportedMediaType'],
   503: ['ServiceUnavailable'],
 } as const;
 const vendorOperation = (method: 'get' | 'post'): Operation => ({
@@ -977,7 +1012,7 @@ const vendorOperation = (method: 'get' | 'post'): Operation => ({
     status: 200,
     description: "the action's answer in the vendor's shape",
     schema: vendorReplySchema,
-    headers: { 'x-acs-request-id': 'the RequestId' },
+    headers: { 'x-acs-request-id': 'the RequestId: the X-Request-Id in upper case when that is a UUID' },
   },
   errors: vendorErrors,
 });
@@ -992,6 +1027,7 @@ export const operations: readonly Operation[] = [
   ...adminSchemes,
   ...adminAccessKeys,
   ...adminSessions,
+  ...codeCheckLocks,
   ...adminPolicies,
   ...adminConfig,
   ...simulator,
@@ -1010,6 +1046,7 @@ export const tags: readonly { name: string; description: string }[] = [
   { name: 'admin: config', description: 'Policy as code: every scheme and policy as one JSON or YAML document, exported and imported whole.' },
   { name: 'admin: access keys', description: "The app backends' access keys." },
   { name: 'admin: sessions', description: 'Sessions, their context and their traces.' },
+  { name: 'admin: phone numbers', description: "A number's SMS code-check lock: seen and lifted by the operator." },
   { name: 'simulator', description: 'What a carrier SDK, an SMS handset and a user would do; only while the simulator adapters are active.' },
   { name: 'health', description: 'Liveness, readiness and metrics.' },
   { name: 'reference', description: 'This document and its reference page.' },

@@ -6,7 +6,6 @@ import type { AccessKey } from '../../accessKeys/accessKeyRepository.js';
 import type { PolicyChange } from '../../policies/policyRepository.js';
 import type { ImportResult } from '../../policyAsCode/importConfig.js';
 import { schemeFieldsSchema, type Scheme } from '../../schemes/schemeSchema.js';
-import type { TimerEntry } from '../../stores/sessionStore.js';
 import { webhookEventTypes } from '../../webhooks/webhookEvent.js';
 import type { Webhook, WebhookAttempt } from '../../webhooks/webhookRepository.js';
 import type { SessionView } from '../sessionView.js';
@@ -97,7 +96,9 @@ export const testPathsSchema = z.object({
 // ---- the vendor-compatible endpoint ----
 
 export const vendorErrorSchema = z.object({
-  RequestId: z.string().describe('the request id, also in the `x-acs-request-id` header'),
+  RequestId: z
+    .string()
+    .describe('the request id (an upper-case UUID), also in the `x-acs-request-id` header; the `X-Request-Id` in upper case when that is a UUID'),
   Code: z.string().describe("the vendor's error code; the official SDK raises ClientError (4xx), ThrottlingError (Throttling.*) or ServerError (5xx) with it"),
   Message: z.string().describe('human text; never a stack trace'),
 });
@@ -151,19 +152,19 @@ export const checkCodeResponseSchema = z.object({
 
 export const nextActionSchema = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('numberAuth'), fallbackAt: epochMs.optional() }),
+    z.object({ type: z.literal('numberAuth'), fallbackAt: isoTime.optional() }),
     z.object({ type: z.literal('middleDigits'), maskedPhoneNumber: z.string(), triesLeft: z.number().int() }),
     z.object({ type: z.literal('enterPhone') }),
     z.object({
       type: z.literal('smsCode'),
       phoneNumber: z.string().describe('masked, e.g. 138****5678'),
       codeLength: z.number().int(),
-      resendAvailableAt: epochMs.nullable(),
-      codeExpiresAt: epochMs.nullable(),
+      resendAvailableAt: isoTime.nullable().describe('when RESEND_SMS is taken; null when no send is left'),
+      codeExpiresAt: isoTime.nullable().describe('when the code sent last expires; null before a send or once it has expired'),
       lastResult: z.string().nullable().describe('the result of the last code sent in, e.g. WRONG, EXPIRED, LOCKED'),
       sendsLeft: z.number().int(),
     }),
-    z.object({ type: z.literal('uplinkSms'), code: z.string(), receivingNumber: z.string(), expiresAt: epochMs }),
+    z.object({ type: z.literal('uplinkSms'), code: z.string(), receivingNumber: z.string(), expiresAt: isoTime }),
     z.object({
       type: z.literal('captcha'),
       challenge: z.record(z.string(), z.unknown()).describe('an ALTCHA proof-of-work challenge; answer with CAPTCHA_SOLUTION {solution}'),
@@ -346,6 +347,15 @@ export const importResultSchema = z.object({
 
 // ---- simulator ----
 
+export const codeCheckLockSchema = z.object({
+  phoneNumber: z.string().describe('the number, normalized'),
+  locked: z.boolean().describe('whether SMS code checks of the number are refused now (429 with Retry-After)'),
+  retryAfterSeconds: z.number().int().min(0).describe('seconds until the lock ends; 0 when not locked'),
+  checksLeft: z.number().int().min(0).describe('code checks the number has before it is locked (again)'),
+  locks: z.number().int().min(0).describe('times its checks ran out within the remembered 7 days'),
+  nextLockSeconds: z.number().int().min(1).describe('how long the next lock will last'),
+});
+
 export const simulatorCarrierTokenSchema = z.object({
   accessToken: z.string(),
   carrier: z.enum(['mobile', 'unicom', 'telecom']),
@@ -368,7 +378,6 @@ export type ResponseSchemasMatchTheCode = [
   Check<Same<z.infer<typeof accessKeySchema>, AccessKey>>,
   Check<Same<z.infer<typeof webhookAttemptSchema>, WebhookAttempt>>,
   Check<Same<Omit<z.infer<typeof webhookSchema>, 'secret'>, Omit<Webhook, 'schemeCode'>>>,
-  Check<Same<z.infer<typeof timerEntrySchema>, TimerEntry>>,
   Check<Same<z.infer<typeof simulatorCarrierTokenSchema>, IssuedCarrierToken>>,
   Check<Same<z.infer<typeof simulatorCarrierTokenSchema>['carrier'], Carrier>>,
   Check<Same<z.infer<typeof importResultSchema>, ImportResult>>,

@@ -104,9 +104,9 @@ export function adminRoutes(services: Services): Router {
     res.json({
       ...operatorSessionView(session),
       policyVersion: session.record.policyVersion,
-      machineId: session.record.machineId,
+      machineId: session.machine.machine.id,
       context: operatorContext(session),
-      timers: session.record.timers,
+      timers: Object.fromEntries(Object.entries(session.record.timers).map(([type, dueAt]) => [type, { event: { type }, dueAt }])),
       pending: session.record.pending.map(({ id, type }) => ({ id, type })),
       createdAt: new Date(session.record.createdAt).toISOString(),
       updatedAt: new Date(session.record.updatedAt).toISOString(),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Router } from 'express';
+import { pageSecurityPolicy } from '../securityHeaders.js';
 
 /** The console's files: plain HTML, CSS and a browser module under visualizations/console, read once. */
 const consoleDir = new URL('../../../visualizations/console/', import.meta.url);
@@ -14,19 +15,24 @@ export const consoleAssetsPath = '/console/assets';
  * Everything from this server, nothing inline: the page's own script and style only. The data
  * comes from the operator API with the admin token the user types in; the page holds no data.
  */
-const contentSecurityPolicy =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const contentSecurityPolicy = pageSecurityPolicy({
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'form-action': ["'self'"],
+});
 
 /** `GET /console`: the product owners' and testers' pages (state charts, sessions live, replays). No auth on the files themselves. */
 export function consoleRoutes(): Router {
   const router = Router();
-  router.get('/console', (_req, res) => {
-    res.set('content-security-policy', contentSecurityPolicy).set('x-content-type-options', 'nosniff').type('html').send(files.page);
+  router.get('/console', contentSecurityPolicy, (_req, res) => {
+    res.type('html').send(files.page);
   });
   router.use(consoleAssetsPath, (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    if (req.path === '/console.js') return void res.set('x-content-type-options', 'nosniff').type('js').send(files['/console.js']);
-    if (req.path === '/console.css') return void res.set('x-content-type-options', 'nosniff').type('css').send(files['/console.css']);
+    if (req.path === '/console.js') return void res.type('js').send(files['/console.js']);
+    if (req.path === '/console.css') return void res.type('css').send(files['/console.css']);
     next();
   });
   return router;

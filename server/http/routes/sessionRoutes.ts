@@ -7,7 +7,6 @@ import { authenticateClient } from '../authentication.js';
 import { clientEventSchema, isClientEventType } from '../clientEventSchema.js';
 import type { Services } from '../services.js';
 import { sessionView } from '../sessionView.js';
-import { logSessionOutcome } from '../../observability/sessionOutcomeLog.js';
 import { clientIp } from '../clientIp.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { parseInput } from '../validation.js';
@@ -52,7 +51,7 @@ export function sessionRoutes(services: Services): Router {
         `scene ${body.sceneCode} (${scene.name}) needs the user's bound number: the app backend gives it as phoneNumber in the token request`,
       );
     }
-    if (!(await services.schemes.get(claims.schemeCode))) throw new ApiError(403, 'SCHEME_NOT_FOUND', 'the scheme of this auth token no longer exists');
+    if (!(await services.schemes.getRecent(claims.schemeCode))) throw new ApiError(403, 'SCHEME_NOT_FOUND', 'the scheme of this auth token no longer exists');
     // The address is the one the server sees: a client could claim any IP and dodge per-IP risk rules.
     const device = { ...body.device, ip: clientIp(req), userAgent: body.device.userAgent ?? req.get('user-agent') ?? '' };
     const session = await services.engine.start({
@@ -97,12 +96,7 @@ export function sessionRoutes(services: Services): Router {
     const session = await services.engine.send(id, input, (record) => {
       if (record.schemeCode !== claims.schemeCode) throw sessionNotFound();
     });
-    const view = sessionView(session, reveal);
-    if (view.status !== 'pending') {
-      services.metrics.sessionsFinished.inc({ scene: view.sceneCode, status: view.status });
-      await logSessionOutcome(services.logger, services.policies, session, view.status);
-    }
-    res.json(view);
+    res.json(sessionView(session, reveal));
   });
 
   return router;

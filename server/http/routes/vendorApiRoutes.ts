@@ -3,6 +3,8 @@ import express, { Router, type Response } from 'express';
 import type { Logger } from 'pino';
 import { CarrierError } from '../../../adapters/carrier/carrierGateway.js';
 import { SmsCodeBusyError } from '../../../adapters/sms/smsVerification.js';
+import { RateLimitedError } from '../../limits/rateLimited.js';
+import { isStoreUnavailable } from '../../stores/storeUnavailable.js';
 import { vendorActions } from '../../vendorApi/vendorActions.js';
 import { throttled, VendorError } from '../../vendorApi/vendorError.js';
 import { VendorParams } from '../../vendorApi/vendorParams.js';
@@ -10,7 +12,7 @@ import { readVendorRequest, type VendorRequest } from '../../vendorApi/vendorReq
 import { checkVendorSignature, type SignatureKind } from '../../vendorApi/vendorSignatureCheck.js';
 import { ApiError } from '../apiError.js';
 import { clientIp } from '../clientIp.js';
-import { isStoreUnavailable } from '../errorHandler.js';
+import { requestBodyError } from '../requestBodyError.js';
 import type { Services } from '../services.js';
 
 const apiVersion = '2017-05-25';
@@ -27,7 +29,7 @@ export function vendorApiRoutes(services: Services): Router {
   const rawBody = express.raw({ type: () => true, limit: '16kb' });
 
   const answer = async (req: express.Request, res: Response) => {
-    const requestId = randomUUID().toUpperCase();
+    const requestId = vendorRequestId(req);
     try {
       await services.limits.consume('backendCallPerIp', clientIp(req));
       await new Promise<void>((resolve, reject) => rawBody(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
@@ -50,7 +52,7 @@ export function vendorApiRoutes(services: Services): Router {
       const reply = await action.run({ services, params: new VendorParams(request.params), key });
       send(res, 200, { RequestId: requestId, ...reply });
     } catch (error) {
-      const vendorError = asVendorError(error, services.logger);
+      const vendorError = asVendorError(error, req.log);
       if (vendorError.retryAfterSeconds !== undefined) {
         res.setHeader('Retry-After', String(vendorError.retryAfterSeconds));
         // What the official SDK reads into ThrottlingError.retryAfter, in milliseconds.
@@ -89,6 +91,19 @@ function signedAction(request: VendorRequest, kind: SignatureKind): string {
   return action;
 }
 
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The vendor's RequestId is an upper-case UUID: the request's own id in the vendor's casing when it
+ * is a UUID (the usual case), else a new one, which this request's log lines then carry too.
+ */
+function vendorRequestId(req: express.Request): string {
+  if (uuid.test(req.id)) return req.id.toUpperCase();
+  const requestId = randomUUID().toUpperCase();
+  req.log = req.log.child({ vendorRequestId: requestId });
+  return requestId;
+}
+
 function send(res: Response, status: number, body: Record<string, unknown>): void {
   res.status(status).setHeader('x-acs-request-id', String(body.RequestId)).type('application/json;charset=utf-8').send(JSON.stringify(body));
 }
@@ -96,15 +111,18 @@ function send(res: Response, status: number, body: Record<string, unknown>): voi
 /** Every failure in the vendor's words; nothing a client sends gets a 500, and no stack leaves. */
 function asVendorError(error: unknown, logger: Logger): VendorError {
   if (error instanceof VendorError) return error;
+  if (error instanceof RateLimitedError) return throttled(error.retryAfterSeconds);
   if (error instanceof ApiError) {
     if (error.status === 429) return throttled(error.retryAfterSeconds ?? 1);
     return new VendorError(error.status, error.code, error.message);
   }
   if (error instanceof SmsCodeBusyError) return throttled(1);
   if (error instanceof CarrierError) return new VendorError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
-  const parserType = (error as { type?: unknown })?.type;
-  if (parserType === 'entity.too.large') return new VendorError(413, 'RequestEntityTooLarge', 'The request body is too large.');
-  if (typeof parserType === 'string') return new VendorError(400, 'InvalidParameters', 'The request body could not be read.');
+  const bodyError = requestBodyError(error);
+  if (bodyError?.status === 413) return new VendorError(413, 'RequestEntityTooLarge', 'The request body is too large.');
+  if (bodyError?.status === 415)
+    return new VendorError(415, 'UnsupportedMediaType', 'The request body comes in an encoding or charset this endpoint does not read.');
+  if (bodyError) return new VendorError(400, 'InvalidParameters', 'The request body could not be read.');
   if (isStoreUnavailable(error)) return new VendorError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
   logger.error({ err: error }, 'vendor endpoint: unhandled error');
   return new VendorError(500, 'InternalError', 'The request processing has failed due to some unknown error.');

@@ -4,7 +4,8 @@ import { assertIncrement, assertMaxLength, ttlAsWholeMs } from '../storeArgument
 type Entry =
   | { type: 'string'; value: string; expiresAt: number | null }
   | { type: 'list'; items: string[]; expiresAt: number | null }
-  | { type: 'set'; members: Set<string>; expiresAt: number | null };
+  | { type: 'set'; members: Set<string>; expiresAt: number | null }
+  | { type: 'hash'; fields: Map<string, { count: number; ends: number }>; expiresAt: number | null };
 
 const INTEGER = /^-?\d+$/;
 
@@ -72,6 +73,26 @@ export class MemoryKeyValueStore implements KeyValueStore {
     if (!Number.isSafeInteger(next)) throw new Error(`ERR increment of ${key} would overflow`);
     current.value = String(next);
     return next;
+  }
+
+  async countInWindows(key: string, windowsMs: readonly number[], record: boolean): Promise<number[]> {
+    const now = this.#now();
+    let entry = this.#ofType(key, 'hash');
+    if (!entry && record && windowsMs.length > 0) {
+      entry = { type: 'hash', fields: new Map(), expiresAt: null };
+      this.#entries.set(key, entry);
+    }
+    return windowsMs.map((windowMs) => {
+      const field = String(ttlAsWholeMs(windowMs));
+      let window = entry?.fields.get(field);
+      if (!window || window.ends <= now) window = { count: 0, ends: now + ttlAsWholeMs(windowMs) };
+      if (record && entry) {
+        window = { count: window.count + 1, ends: window.ends };
+        entry.fields.set(field, window);
+        if (entry.expiresAt === null || entry.expiresAt < window.ends) entry.expiresAt = window.ends;
+      }
+      return window.count;
+    });
   }
 
   async appendCapped(key: string, value: string, maxLength: number, ttlMs?: number): Promise<void> {

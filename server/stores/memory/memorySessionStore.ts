@@ -1,5 +1,5 @@
-import type { CompareAndSetResult, SessionLogEntry, SessionRecord, SessionStore } from '../sessionStore.js';
-import { assertSessionCreate, assertSessionUpdate, ttlAsWholeMs } from '../storeArguments.js';
+import { indexScoresOf, type SessionLogEntry, type SessionRecord, type SessionStore, type SessionWrite, type WriteResult } from '../sessionStore.js';
+import { assertSessionWrite, ttlAsWholeMs } from '../storeArguments.js';
 
 interface StoredSession {
   record: SessionRecord;
@@ -8,14 +8,17 @@ interface StoredSession {
 }
 
 const LOG_MAX_LENGTH = 1000;
-const RECENT_IDS_MAX = 1000;
+const RECENT_IDS_MAX = 10_000;
 
 /**
  * SessionStore in process memory. Records and log entries are copied through JSON on the way
  * in and out, so callers cannot change stored state and see exactly what Redis would give back.
+ * The indexes are maps from session id to score, as the Redis sorted sets are.
  */
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, StoredSession>();
+  readonly #due = new Map<string, number>();
+  readonly #work = new Map<string, number>();
   /** Newest first by createdAt, like the Redis sorted set. */
   #recent: { id: string; createdAt: number }[] = [];
   readonly #now: () => number;
@@ -24,30 +27,31 @@ export class MemorySessionStore implements SessionStore {
     this.#now = now;
   }
 
-  async create(record: SessionRecord, entry: SessionLogEntry, ttlMs: number): Promise<boolean> {
-    assertSessionCreate(record, entry);
-    const expiresAt = this.#now() + ttlAsWholeMs(ttlMs);
-    if (this.#live(record.id)) return false;
-    this.#sessions.set(record.id, { record: jsonCopy(record), log: [jsonCopy(entry)], expiresAt });
-    this.#remember(record.id, record.createdAt);
-    return true;
-  }
-
   async load(id: string): Promise<SessionRecord | null> {
     const session = this.#live(id);
     return session ? jsonCopy(session.record) : null;
   }
 
-  async compareAndSet(next: SessionRecord, expectedVersion: number, entry: SessionLogEntry, ttlMs: number): Promise<CompareAndSetResult> {
-    assertSessionUpdate(next, expectedVersion, entry);
-    const expiresAt = this.#now() + ttlAsWholeMs(ttlMs);
-    const session = this.#live(next.id);
-    if (!session) return { ok: false, currentVersion: null };
-    if (session.record.version !== expectedVersion) return { ok: false, currentVersion: session.record.version };
-    session.record = jsonCopy(next);
-    session.log.push(jsonCopy(entry));
-    if (session.log.length > LOG_MAX_LENGTH) session.log.splice(0, session.log.length - LOG_MAX_LENGTH);
-    session.expiresAt = expiresAt;
+  async write(write: SessionWrite): Promise<WriteResult> {
+    assertSessionWrite(write);
+    const { record, expectedVersion, entries } = write;
+    const expiresAt = this.#now() + ttlAsWholeMs(write.ttlMs);
+    const session = this.#live(record.id);
+    if (expectedVersion === null) {
+      if (session) return { ok: false, currentVersion: session.record.version };
+      this.#sessions.set(record.id, { record: jsonCopy(record), log: entries.map(jsonCopy), expiresAt });
+      this.#remember(record.id, record.createdAt);
+    } else {
+      if (!session) return { ok: false, currentVersion: null };
+      if (session.record.version !== expectedVersion) return { ok: false, currentVersion: session.record.version };
+      session.record = jsonCopy(record);
+      session.log.push(...entries.map(jsonCopy));
+      if (session.log.length > LOG_MAX_LENGTH) session.log.splice(0, session.log.length - LOG_MAX_LENGTH);
+      session.expiresAt = expiresAt;
+    }
+    const { due, work } = indexScoresOf(record);
+    setOrDelete(this.#due, record.id, due);
+    setOrDelete(this.#work, record.id, work);
     return { ok: true };
   }
 
@@ -57,6 +61,20 @@ export class MemorySessionStore implements SessionStore {
 
   async recentIds(limit: number): Promise<string[]> {
     return this.#recent.slice(0, Math.max(0, limit)).map(({ id }) => id);
+  }
+
+  async dueSessions(now: number, limit: number): Promise<string[]> {
+    return idsUpTo(this.#due, now, limit);
+  }
+
+  async staleWork(createdBefore: number, limit: number): Promise<string[]> {
+    return idsUpTo(this.#work, createdBefore, limit);
+  }
+
+  async forget(id: string): Promise<void> {
+    this.#due.delete(id);
+    this.#work.delete(id);
+    this.#recent = this.#recent.filter((recent) => recent.id !== id);
   }
 
   /** Drops every expired session; reads already ignore them, this only frees the memory. */
@@ -83,6 +101,20 @@ export class MemorySessionStore implements SessionStore {
     this.#recent.splice(index === -1 ? this.#recent.length : index, 0, { id, createdAt });
     if (this.#recent.length > RECENT_IDS_MAX) this.#recent.length = RECENT_IDS_MAX;
   }
+}
+
+function setOrDelete(index: Map<string, number>, id: string, score: number | null): void {
+  if (score === null) index.delete(id);
+  else index.set(id, score);
+}
+
+function idsUpTo(index: Map<string, number>, maxScore: number, limit: number): string[] {
+  const ids: string[] = [];
+  for (const [id, score] of index) {
+    if (ids.length >= limit) break;
+    if (score <= maxScore) ids.push(id);
+  }
+  return ids;
 }
 
 function jsonCopy<T>(value: T): T {

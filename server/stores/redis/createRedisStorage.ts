@@ -1,6 +1,8 @@
+import { Cluster } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Storage } from '../storage.js';
-import { createRedisClient, type RedisConnection } from './redisClient.js';
+import { reportingUnavailability, storeLiveness, StoreUnavailableError } from '../storeUnavailable.js';
+import { createRedisClient, isConnectionLost, redisTimings, type RedisConnection } from './redisClient.js';
 import { RedisKeyValueStore } from './redisKeyValueStore.js';
 import { RedisSessionStore } from './redisSessionStore.js';
 
@@ -17,16 +19,28 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
   const keyPrefix = options.keyPrefix ?? 'nf:';
   const ownsConnection = options.redis === undefined;
   const redis = options.redis ?? createRedisClient(options.url);
+  // Every failure to reach Redis, and every call without an answer in time, leaves the stores as a
+  // StoreUnavailableError (503 for the client); while the connection is lost they do not even try.
+  const unavailability = { silenceMs: redisTimings.silenceMs, isDown: () => isConnectionLost(redis), liveness: storeLiveness() };
   return {
     kind: 'redis',
-    kv: new RedisKeyValueStore(redis, keyPrefix),
-    sessions: new RedisSessionStore(redis, keyPrefix),
+    kv: reportingUnavailability(new RedisKeyValueStore(redis, keyPrefix), unavailability),
+    sessions: reportingUnavailability(new RedisSessionStore(redis, keyPrefix), unavailability),
     rateLimiter({ name, points, durationSeconds }) {
       // The hash tag keeps each limiter's keys in one slot, so it also works on a Redis Cluster.
-      return new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}{rl-${name}}`, points, duration: durationSeconds });
+      return reportingUnavailability(
+        new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}{rl-${name}}`, points, duration: durationSeconds }),
+        unavailability,
+      );
     },
     async ping() {
-      await redis.ping();
+      if (!(redis instanceof Cluster)) {
+        await redis.ping();
+        return;
+      }
+      // Every node answers PING while the cluster refuses data commands (a master gone, slots unserved): ask for its state.
+      const info = await redis.cluster('INFO');
+      if (!/^cluster_state:ok\b/m.test(info)) throw new StoreUnavailableError(new Error('the Redis Cluster is not ok'));
     },
     async close() {
       if (!ownsConnection) return;

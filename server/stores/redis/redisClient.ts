@@ -14,13 +14,48 @@ export interface RedisClientOptions {
    * needed and be retried across reconnects (BullMQ requires maxRetriesPerRequest null).
    */
   blocking?: boolean;
+  /**
+   * Batches the commands of one tick into one write (ioredis' auto-pipelining); on unless
+   * blocking. Batches to one server go one after another, so while Redis is frozen a command can
+   * wait behind a batch that is timing out; off, its timeout runs from the moment it is made.
+   */
+  autoPipelining?: boolean;
+  /** A command without an answer fails after this long (default `redisTimings.commandTimeoutMs`). */
+  commandTimeoutMs?: number;
 }
 
-/** Reconnection attempts a queued command waits for before it fails, so HTTP answers fast while Redis is down. */
-const MAX_RETRIES_PER_REQUEST = 2;
-/** A command that gets no answer (a hung or overloaded server) fails after this long instead of hanging. */
-const COMMAND_TIMEOUT_MS = 5_000;
-const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * While Redis is away every request must fail fast (503 within about a second) and the client
+ * must keep reconnecting on its own. The stores also give each call the same deadline from the
+ * moment it is made (see createRedisStorage), which also covers time spent queued.
+ */
+export const redisTimings = {
+  /**
+   * The stores' calls fail when the store has answered nothing at all for this long: a frozen
+   * (SIGSTOP) or hung server, a dead link. A store that answers other calls is busy, not gone, and
+   * a call waits on (see `reportingUnavailability`): a loaded machine is not an outage.
+   */
+  silenceMs: 1_000,
+  /** A command without an answer fails after this long however busy the store is. */
+  commandTimeoutMs: 10_000,
+  /** A job hand-over gives up after this long (the outbox keeps the work, the sweeper hands it over later). */
+  jobHandOverTimeoutMs: 2_000,
+  /** A TCP connect that does not complete fails after this long, and the client tries again. */
+  connectTimeoutMs: 1_000,
+  /** Reconnect attempts: after 50 ms, doubling, at most this far apart (plus up to 100 ms jitter), so service resumes within about a second of Redis coming back. */
+  maxReconnectDelayMs: 1_000,
+} as const;
+
+/**
+ * Commands queued while the client reconnects fail at the first failed attempt rather than
+ * waiting through several, so retries never stack up inside one request.
+ */
+const MAX_RETRIES_PER_REQUEST = 0;
+
+/** The wait before reconnect attempt `attempt` (1-based). */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(50 * 2 ** Math.min(attempt - 1, 10), redisTimings.maxReconnectDelayMs) + Math.floor(Math.random() * 100);
+}
 
 /**
  * Connects to `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS), or, given several
@@ -35,16 +70,19 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   const [first] = seeds;
   if (!first) throw new Error('Redis URL is empty');
 
+  const autoPipelining = options.autoPipelining ?? !options.blocking;
   const perRequest = options.blocking
-    ? { maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS }
-    : { maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, commandTimeout: COMMAND_TIMEOUT_MS, connectTimeout: CONNECT_TIMEOUT_MS };
+    ? { connectTimeout: redisTimings.connectTimeoutMs, maxRetriesPerRequest: null }
+    : { connectTimeout: redisTimings.connectTimeoutMs, maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, commandTimeout: options.commandTimeoutMs ?? redisTimings.commandTimeoutMs };
   const client: RedisConnection =
     seeds.length === 1
-      ? new Redis(first.href, { enableAutoPipelining: !options.blocking, ...perRequest })
+      ? new Redis(first.href, { enableAutoPipelining: autoPipelining, retryStrategy: reconnectDelayMs, ...perRequest })
       : new Cluster(
           seeds.map((seed) => ({ host: seed.hostname, port: Number(seed.port || 6379) })),
           {
-            enableAutoPipelining: !options.blocking,
+            enableAutoPipelining: autoPipelining,
+            // A lost node is not reconnected to but found again through a refresh of the slots, retried as often.
+            clusterRetryStrategy: reconnectDelayMs,
             ...(options.blocking ? { maxRedirections: 16 } : {}),
             redisOptions: {
               username: decodeURIComponent(first.username) || undefined,
@@ -58,6 +96,14 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   if (options.onError) client.on('error', options.onError);
   else reportConnectionErrorsOncePerOutage(client);
   return client;
+}
+
+/**
+ * Whether the client lost its connection and is between reconnect attempts: what is asked of it
+ * now can only wait for the next attempt. Not while it makes its first connection.
+ */
+export function isConnectionLost(client: RedisConnection): boolean {
+  return client.status === 'reconnecting' || client.status === 'close' || client.status === 'end';
 }
 
 function parseRedisUrl(text: string): URL {

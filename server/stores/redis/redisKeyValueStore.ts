@@ -5,6 +5,7 @@ import type { RedisConnection } from './redisClient.js';
 import { appendCappedScript } from './scripts/appendCappedScript.js';
 import { compareAndSwapScript } from './scripts/compareAndSwapScript.js';
 import { incrementScript } from './scripts/incrementScript.js';
+import { countInWindowsScript } from './scripts/countInWindowsScript.js';
 
 /** KeyValueStore on Redis: one key per operation, so it works on Redis Cluster unchanged. */
 export class RedisKeyValueStore implements KeyValueStore {
@@ -13,6 +14,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   readonly #compareAndSwap: LuaScriptCall;
   readonly #increment: LuaScriptCall;
   readonly #appendCapped: LuaScriptCall;
+  readonly #countInWindows: LuaScriptCall;
 
   constructor(redis: RedisConnection, keyPrefix: string) {
     this.#redis = redis;
@@ -20,6 +22,7 @@ export class RedisKeyValueStore implements KeyValueStore {
     this.#compareAndSwap = bindLuaScript(redis, compareAndSwapScript);
     this.#increment = bindLuaScript(redis, incrementScript);
     this.#appendCapped = bindLuaScript(redis, appendCappedScript);
+    this.#countInWindows = bindLuaScript(redis, countInWindowsScript);
   }
 
   async get(key: string): Promise<string | null> {
@@ -59,6 +62,11 @@ export class RedisKeyValueStore implements KeyValueStore {
     assertIncrement(by);
     const reply = await this.#increment([this.#key(key)], [by, ttlAsWholeMs(ttlMs)]);
     return Number(reply);
+  }
+
+  async countInWindows(key: string, windowsMs: readonly number[], record: boolean): Promise<number[]> {
+    if (windowsMs.length === 0) return [];
+    return (await this.#countInWindows([this.#key(key)], [record ? '1' : '0', ...windowsMs.map(ttlAsWholeMs)])) as number[];
   }
 
   async appendCapped(key: string, value: string, maxLength: number, ttlMs?: number): Promise<void> {

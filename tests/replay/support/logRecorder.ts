@@ -1,8 +1,9 @@
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { NamedAction } from '../../../machines/actionCatalogue.js';
+import { durableStart, durableStep, type SessionSnapshot, type StepEvent } from '../../../machines/durableStep.js';
 import type { SessionEvent, SessionInput, SessionMachine } from '../../../machines/index.js';
+import type { TimerSchedule } from '../../../machines/timerEvents.js';
 import { redactEventForLog } from '../../../server/engine/logRedaction.js';
-import { applyTimerActions, isSideEffect } from '../../../server/engine/timerPlan.js';
-import type { SessionLogEntry, TimerEntry } from '../../../server/stores/sessionStore.js';
+import type { SessionLogEntry } from '../../../server/stores/sessionStore.js';
 
 type Unstamped<E> = E extends unknown ? Omit<E, 'at'> : never;
 /** An event for the recorder: `at` is optional; without it the recorder's clock is used. */
@@ -16,8 +17,8 @@ export type RecorderEvent = Unstamped<SessionEvent> & { at?: number };
  */
 export class LogRecorder {
   readonly entries: SessionLogEntry[] = [];
-  private timers: Record<string, TimerEntry> = {};
-  private current: SnapshotFrom<SessionMachine>;
+  private timers: TimerSchedule = {};
+  private current: SessionSnapshot;
   private effects = 0;
 
   constructor(
@@ -26,14 +27,14 @@ export class LogRecorder {
     private now: number = Date.UTC(2025, 0, 1, 9, 0, 0),
     policyVersion = 'test-policy',
   ) {
-    const [snapshot, actions] = initialTransition(machine, input);
-    this.current = snapshot;
-    this.timers = applyTimerActions({}, actions, '', now);
-    this.entries.push({ version: 1, at: now, kind: 'init', payload: { input, policyVersion }, state: snapshot.value });
-    this.recordEffects(actions);
+    const start = durableStart(machine, input, now);
+    this.current = start.snapshot;
+    this.timers = start.timers;
+    this.entries.push({ version: 1, at: now, kind: 'init', payload: { input, policyVersion }, state: start.snapshot.value });
+    this.recordEffects(start.actions);
   }
 
-  get snapshot(): SnapshotFrom<SessionMachine> {
+  get snapshot(): SessionSnapshot {
     return this.current;
   }
 
@@ -54,20 +55,20 @@ export class LogRecorder {
   fire(delay: string): this {
     const found = Object.entries(this.timers).find(([type]) => type.startsWith(`xstate.after.${delay}.`));
     if (!found) throw new Error(`no ${delay} timer is set; timers: ${Object.keys(this.timers).join(', ')}`);
-    const [type, timer] = found;
-    this.now = Math.max(this.now, timer.dueAt);
-    return this.step({ type, at: timer.dueAt } as unknown as SessionEvent);
+    const [type, dueAt] = found;
+    this.now = Math.max(this.now, dueAt);
+    return this.step({ type, at: dueAt } as StepEvent);
   }
 
   /** The due time of the pending timer of this delay. */
   dueAt(delay: string): number | undefined {
-    return Object.entries(this.timers).find(([type]) => type.startsWith(`xstate.after.${delay}.`))?.[1].dueAt;
+    return Object.entries(this.timers).find(([type]) => type.startsWith(`xstate.after.${delay}.`))?.[1];
   }
 
-  private step(event: SessionEvent): this {
-    const [snapshot, actions] = transition(this.machine, this.current, event);
+  private step(event: StepEvent): this {
+    const { snapshot, timers, actions } = durableStep(this.machine, { snapshot: this.current, timers: this.timers }, event);
     this.current = snapshot;
-    this.timers = applyTimerActions(this.timers, actions, event.type, event.at);
+    this.timers = timers;
     this.entries.push({
       version: this.entries.length + 1,
       at: event.at,
@@ -79,8 +80,8 @@ export class LogRecorder {
     return this;
   }
 
-  private recordEffects(actions: readonly { type: string }[]): void {
-    for (const action of actions.filter((a) => isSideEffect(a) && a.type === 'notifyApp')) {
+  private recordEffects(actions: readonly NamedAction[]): void {
+    for (const action of actions.filter((a) => a.type === 'notifyApp')) {
       this.entries.push({
         version: this.entries.length + 1,
         at: this.now,
