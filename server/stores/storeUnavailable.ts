@@ -37,21 +37,28 @@ export function isStoreUnavailable(error: unknown): boolean {
   return error instanceof StoreUnavailableError || isConnectionFailure(error);
 }
 
-/** When the store last answered any call (performance.now()): shared by every wrapped object of one store. */
+/**
+ * Shared by every wrapped object of one store: since when it has owed an answer without giving
+ * any (performance.now(); reset by every answer, and by the first call after a quiet spell), and how many
+ * calls it owes.
+ */
 export interface StoreLiveness {
   lastAnswerAt: number;
+  outstanding: number;
 }
 
 export function storeLiveness(): StoreLiveness {
-  return { lastAnswerAt: performance.now() };
+  return { lastAnswerAt: performance.now(), outstanding: 0 };
 }
 
 export interface UnavailabilityOptions {
   /**
-   * A call fails when the store has answered nothing for this long while it waited (however long it
-   * sat in the client's queues); while the store answers other calls, it waits on.
+   * A call fails when it has had no answer for this long, not counting the time this process itself
+   * was too busy to notice (a late timer extends the wait by its lateness; replies that have arrived
+   * are read before deciding); and at once when the store as a whole has owed answers for this long
+   * without giving any (frozen, hung, a dead link), so a request never waits out a silence twice.
    */
-  silenceMs: number;
+  answerWithinMs: number;
   liveness: StoreLiveness;
   /** True while the store is known to be unreachable (its connection lost): calls then fail at once instead of queueing. */
   isDown?: () => boolean;
@@ -88,33 +95,51 @@ export function reportingUnavailability<T extends object>(target: T, options: Un
   });
 }
 
-/**
- * The call, failing as unavailable once the store has been silent for `silenceMs`: on a busy machine
- * replies queue behind timers in the event loop, and a store that answered anything recently is
- * alive. (The client's own command timeout still ends a call that never gets its answer.)
- */
-function withDeadline<T>(call: Promise<T>, { silenceMs, liveness }: UnavailabilityOptions): Promise<T> {
+/** The call, failing as unavailable when it goes unanswered (see `UnavailabilityOptions.answerWithinMs`). */
+function withDeadline<T>(call: Promise<T>, { answerWithinMs, liveness }: UnavailabilityOptions): Promise<T> {
+  if (liveness.outstanding === 0) liveness.lastAnswerAt = performance.now();
+  liveness.outstanding++;
+  const storeSilence = () => performance.now() - liveness.lastAnswerAt;
   return new Promise<T>((resolve, reject) => {
+    let settled = false;
     let timer: NodeJS.Timeout;
-    const check = () => {
-      const silentFor = performance.now() - liveness.lastAnswerAt;
-      if (silentFor >= silenceMs) reject(new StoreUnavailableError(new Error(`the store has not answered for ${Math.round(silentFor)} ms`)));
-      else timer = setTimeout(check, silenceMs - silentFor);
+    let waited = 0;
+    const fail = (why: string) => reject(new StoreUnavailableError(new Error(why)));
+    const arm = (ms: number) => {
+      const armedAt = performance.now();
+      timer = setTimeout(() => {
+        const lateness = Math.max(0, performance.now() - armedAt - ms);
+        waited += ms;
+        // Timers run before the event loop reads its sockets: decide after replies that have arrived are read.
+        setImmediate(() => {
+          if (settled) return;
+          if (storeSilence() >= answerWithinMs) return fail(`the store has answered nothing for ${Math.round(storeSilence())} ms`);
+          if (waited >= answerWithinMs && lateness < answerWithinMs / 10) return fail(`no answer within ${answerWithinMs} ms`);
+          arm(Math.max(lateness, answerWithinMs - waited, 1));
+        });
+      }, ms);
     };
-    timer = setTimeout(check, silenceMs);
+    arm(Math.max(0, Math.min(answerWithinMs, answerWithinMs - storeSilence())));
     call.then(
       (value) => {
+        settled = true;
         clearTimeout(timer);
-        liveness.lastAnswerAt = performance.now();
+        answered();
         resolve(value);
       },
       (error: unknown) => {
+        settled = true;
         clearTimeout(timer);
-        if (!isConnectionFailure(error)) liveness.lastAnswerAt = performance.now();
+        answered(error);
         reject(translate(error));
       },
     );
   });
+
+  function answered(failure?: unknown) {
+    liveness.outstanding--;
+    if (failure === undefined || !isConnectionFailure(failure)) liveness.lastAnswerAt = performance.now();
+  }
 }
 
 function translate(error: unknown): unknown {

@@ -21,7 +21,7 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
   const redis = options.redis ?? createRedisClient(options.url);
   // Every failure to reach Redis, and every call without an answer in time, leaves the stores as a
   // StoreUnavailableError (503 for the client); while the connection is lost they do not even try.
-  const unavailability = { silenceMs: redisTimings.silenceMs, isDown: () => isConnectionLost(redis), liveness: storeLiveness() };
+  const unavailability = { answerWithinMs: redisTimings.answerWithinMs, isDown: () => isConnectionLost(redis), liveness: storeLiveness() };
   return {
     kind: 'redis',
     kv: reportingUnavailability(new RedisKeyValueStore(redis, keyPrefix), unavailability),

@@ -31,15 +31,15 @@ export interface RedisClientOptions {
  */
 export const redisTimings = {
   /**
-   * The stores' calls fail when the store has answered nothing at all for this long: a frozen
-   * (SIGSTOP) or hung server, a dead link. A store that answers other calls is busy, not gone, and
-   * a call waits on (see `reportingUnavailability`): a loaded machine is not an outage.
+   * A store call without an answer for this long fails as unavailable (503), not counting time this
+   * process was too busy to read the answer; calls made while the whole store has been silent this
+   * long fail at once (see `reportingUnavailability`).
    */
-  silenceMs: 1_000,
-  /** A command without an answer fails after this long however busy the store is. */
+  answerWithinMs: 1_000,
+  /** A command without an answer fails after this long however busy this process is. */
   commandTimeoutMs: 10_000,
   /** A job hand-over gives up after this long (the outbox keeps the work, the sweeper hands it over later). */
-  jobHandOverTimeoutMs: 2_000,
+  jobHandOverTimeoutMs: 1_000,
   /** A TCP connect that does not complete fails after this long, and the client tries again. */
   connectTimeoutMs: 1_000,
   /** Reconnect attempts: after 50 ms, doubling, at most this far apart (plus up to 100 ms jitter), so service resumes within about a second of Redis coming back. */
