@@ -80,22 +80,21 @@ export class SteadyLoad {
   }
 
   async authToken(phoneNumber: string): Promise<string> {
-    const reply = await this.call(
+    const reply = await this.requestAuthToken(phoneNumber);
+    if (reply.status !== 200) throw new Error(`token: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body.authToken;
+  }
+
+  /** What an app backend asks for its client: an auth token for the Android scheme, bound to the number. */
+  private requestAuthToken(phoneNumber: string): Promise<Reply> {
+    const { code: schemeCode, platform, packageName, packageSign } = androidScheme;
+    return this.call(
       'token',
       'POST',
       '/v1/fusion-auth/token',
-      {
-        schemeCode: androidScheme.code,
-        platform: androidScheme.platform,
-        packageName: androidScheme.packageName,
-        packageSign: androidScheme.packageSign,
-        durationSeconds: 900,
-        phoneNumber,
-      },
+      { schemeCode, platform, packageName, packageSign, durationSeconds: 900, phoneNumber },
       'accessKey',
     );
-    if (reply.status !== 200) throw new Error(`token: ${reply.status} ${JSON.stringify(reply.body)}`);
-    return reply.body.authToken;
   }
 
   /** One request, recorded; sessions in 2xx answers are remembered with their version. */
@@ -166,22 +165,7 @@ export class SteadyLoad {
 
   private async flow(): Promise<'verified' | 'abandoned'> {
     const phoneNumber = this.nextPhoneNumber();
-    const token = await this.untilAnswered(() =>
-      this.call(
-        'token',
-        'POST',
-        '/v1/fusion-auth/token',
-        {
-          schemeCode: androidScheme.code,
-          platform: androidScheme.platform,
-          packageName: androidScheme.packageName,
-          packageSign: androidScheme.packageSign,
-          durationSeconds: 900,
-          phoneNumber,
-        },
-        'accessKey',
-      ),
-    );
+    const token = await this.untilAnswered(() => this.requestAuthToken(phoneNumber));
     if (token?.status !== 200) return 'abandoned';
     const bearer = { bearer: token.body.authToken as string };
     const opened = await this.untilAnswered(() => this.call('open', 'POST', '/v1/sessions', { sceneCode: '100003', device: {} }, bearer));

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchHeadlessChromium } from '../support/headlessChromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestServer } from '../support/useTestServer.js';
 
@@ -10,18 +11,7 @@ const ctx = useTestServer({ store: 'memory' });
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchHeadlessChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { Router } from 'express';
-import { cacheableStaticFile, pageSecurityPolicy } from '../securityHeaders.js';
+import { cacheableStaticFile, sameOriginPagePolicy } from '../securityHeaders.js';
 import { openApiDocument, type OpenApiOptions } from './openApiDocument.js';
 
 /** Swagger UI's prebuilt files, from the swagger-ui-dist package: served by this server, nothing from a CDN. */
@@ -45,13 +45,7 @@ const initScript = `window.ui = SwaggerUIBundle({
 const pageStyle = 'body { margin: 0; }\n';
 
 /** Swagger UI from this server: its bundle and stylesheet, the document from `/openapi.json`, icons as data URLs. */
-const contentSecurityPolicy = pageSecurityPolicy({
-  'script-src': ["'self'"],
-  'style-src': ["'self'"],
-  'img-src': ["'self'", 'data:'],
-  'connect-src': ["'self'"],
-  'form-action': ["'self'"],
-});
+const contentSecurityPolicy = sameOriginPagePolicy();
 
 /** `GET /openapi.json` (the OpenAPI 3.1 document) and `GET /docs` (a reference page that renders it), no auth. */
 export function docsRoutes(options: OpenApiOptions = {}): Router {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Router } from 'express';
-import { pageSecurityPolicy } from '../securityHeaders.js';
+import { sameOriginPagePolicy } from '../securityHeaders.js';
 
 /** The console's files: plain HTML, CSS and a browser module under visualizations/console, read once. */
 const consoleDir = new URL('../../../visualizations/console/', import.meta.url);
@@ -15,13 +15,7 @@ export const consoleAssetsPath = '/console/assets';
  * Everything from this server, nothing inline: the page's own script and style only. The data
  * comes from the operator API with the admin token the user types in; the page holds no data.
  */
-const contentSecurityPolicy = pageSecurityPolicy({
-  'script-src': ["'self'"],
-  'style-src': ["'self'"],
-  'img-src': ["'self'", 'data:'],
-  'connect-src': ["'self'"],
-  'form-action': ["'self'"],
-});
+const contentSecurityPolicy = sameOriginPagePolicy();
 
 /** `GET /console`: the product owners' and testers' pages (state charts, sessions live, replays). No auth on the files themselves. */
 export function consoleRoutes(): Router {
