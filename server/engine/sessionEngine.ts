@@ -5,6 +5,7 @@ import { sessionStatus, type Policy, type SessionEvent, type SessionInput } from
 import { dueTimersOf } from '../../machines/timerEvents.js';
 import type { PolicyRepository } from '../policies/policyRepository.js';
 import type { PendingAction, SessionLogEntry, SessionRecord, SessionStore } from '../stores/sessionStore.js';
+import { isStoreUnavailable } from '../stores/storeUnavailable.js';
 import { PermanentActionFailure, type ActionHandlers, type ActionOutcome } from './actions/actionHandler.js';
 import {
   EventNotAccepted,
@@ -400,7 +401,8 @@ export class SessionEngine {
             if (event) run.apply({ ...event, at: this.options.clock() } as StepEvent, action.id);
           } else {
             this.options.onActionFailure?.(failure, action, run.record.id, false);
-            handOvers.push({ action, failedAttempts: 1 });
+            // With the store away a job could not be queued either: the saved outbox keeps the action and the sweeper hands it over.
+            if (!isStoreUnavailable(error)) handOvers.push({ action, failedAttempts: 1 });
           }
           continue;
         }
