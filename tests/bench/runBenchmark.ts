@@ -128,9 +128,13 @@ async function main(): Promise<void> {
       return { commands, memory: await bytesPerSession(numberflow, supply, probe) };
     });
 
+    const oneByOne = async (numberflow: Numberflow, supply: SessionSupply) => {
+      await warmUp(numberflow, supply);
+      return stepsOneByOne(numberflow, supply);
+    };
     const oneRequest = {
-      separateWorker: await withNumberflow({ ...(await fresh('redis')), separateWorker: true }, (numberflow, supply) => stepsOneByOne(numberflow, supply)),
-      oneProcess: await withNumberflow(await fresh('redis'), (numberflow, supply) => stepsOneByOne(numberflow, supply)),
+      separateWorker: await withNumberflow({ ...(await fresh('redis')), separateWorker: true }, oneByOne),
+      oneProcess: await withNumberflow(await fresh('redis'), oneByOne),
     };
     progress(`one request alone, API + separate worker: ${summary(oneRequest.separateWorker)}; one process: ${summary(oneRequest.oneProcess)}`);
 
@@ -196,6 +200,7 @@ async function stepsOneByOne(numberflow: Numberflow, supply: SessionSupply): Pro
  * finished logon's session key (DUMP and RESTORE: the store's own bytes, its TTL) under fresh ids.
  */
 async function stepsAgainstStoredSessions(numberflow: Numberflow, supply: SessionSupply, probe: RedisProbe): Promise<BenchResults['stored']> {
+  await warmUp(numberflow, supply);
   const [templateId] = await supply.sessions(oneClickScene, 1);
   const [step] = await supply.oneClickStepsFor([templateId!]);
   const verifyTokens: string[] = [];
