@@ -12,17 +12,21 @@ export interface ServerProcess {
 }
 
 /** `npm start` as a real separate process (tsx server/main.ts), on a free port. */
-export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  return startProcess('server/main.ts', env, /listening on (http:\/\/[\d.]+:\d+)/);
+export function startServerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+  return startNodeProcess('server/main.ts', env, /listening on (http:\/\/[\d.]+:\d+)/, nodeArgs);
 }
 
 /** `npm run worker` as a real separate process (tsx server/worker.ts). */
-export function startWorkerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  return startProcess('server/worker.ts', env, /numberflow worker running jobs()/);
+export function startWorkerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+  return startNodeProcess('server/worker.ts', env, /numberflow worker running jobs()/, nodeArgs);
 }
 
-async function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+/**
+ * A TypeScript file of the repository run by Node with tsx, as `npm start` runs the server; ready
+ * once its stdout matches `ready`, whose first group (if any) becomes `baseUrl`.
+ */
+export async function startNodeProcess(script: string, env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
