@@ -14,7 +14,9 @@ export type Device = Schemas['Device'];
 export type SceneCode = Schemas['StartSessionRequest']['sceneCode'];
 export type ErrorBody = Schemas['Error'];
 
-type JsonBodies<Responses> = { [Status in keyof Responses]: Responses[Status] extends { content: { 'application/json': infer Body } } ? Body : never }[keyof Responses];
+type JsonBodies<Responses> = {
+  [Status in keyof Responses]: Responses[Status] extends { content: { 'application/json': infer Body } } ? Body : never;
+}[keyof Responses];
 type ErrorCodeIn<Body> = Body extends { error?: { code?: infer Code } } ? Extract<Code, string> : never;
 type ErrorCodesOf<Operation> = Operation extends { responses: infer Responses } ? ErrorCodeIn<JsonBodies<Responses>> : never;
 

@@ -112,7 +112,14 @@ async function errorOf(response: Response): Promise<NumberflowError> {
   }
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   if (typeof error?.code !== 'string') {
-    return new NumberflowError(response.status, 'UNEXPECTED_RESPONSE', `numberflow answered ${response.status} without an error code`, undefined, retryAfter, requestId);
+    return new NumberflowError(
+      response.status,
+      'UNEXPECTED_RESPONSE',
+      `numberflow answered ${response.status} without an error code`,
+      undefined,
+      retryAfter,
+      requestId,
+    );
   }
   return new NumberflowError(
     response.status,

@@ -100,7 +100,8 @@ function handlersFor(phone) {
       else await session.smsCode($('sms-code').value.trim());
     },
     async uplinkSms(action, session) {
-      $('uplink-instructions').textContent = `Send the code below from this phone (${phone.number}) to ${action.receivingNumber}. It proves the number is yours.`;
+      $('uplink-instructions').textContent =
+        `Send the code below from this phone (${phone.number}) to ${action.receivingNumber}. It proves the number is yours.`;
       $('uplink-to').textContent = action.receivingNumber;
       $('uplink-text').textContent = action.code;
       show('uplinkSms');
