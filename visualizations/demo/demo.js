@@ -83,6 +83,7 @@ function handlersFor(phone) {
       show('enterPhone');
       await firstAction('view-enterPhone');
       show('wait');
+      await phone.watch($('phone-number').value.trim());
       await session.phoneNumber($('phone-number').value.trim());
     },
     async smsCode(action, session) {
@@ -138,6 +139,7 @@ async function run(settings) {
   $('status-carrier').textContent = $('carrier').selectedOptions[0].textContent;
   $('status-network').textContent = phone.onCellular ? '5G' : 'Wi-Fi';
   stopInbox = await phone.watchInbox(notify);
+  if (scenesWithBoundNumber.has(settings.sceneCode)) await phone.watch(settings.boundNumber);
   show('wait');
   const { authToken } = await backend('/demo/api/auth-token', {
     ...(schemeCode ? { schemeCode } : {}),

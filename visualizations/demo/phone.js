@@ -10,6 +10,8 @@ export class SimulatedPhone {
     this.carrier = settings.carrier;
     this.network = settings.network;
     this.carrierOutcome = settings.carrierOutcome;
+    /** The numbers whose SMS reach this phone, with how many of their messages it has seen. */
+    this.seen = new Map();
   }
 
   get onCellular() {
@@ -28,17 +30,23 @@ export class SimulatedPhone {
     await simulator('POST', '/v1/simulator/uplink-sms', { from: this.number, to, text });
   }
 
-  /** Calls `onMessage` with every SMS this phone receives from now on; resolves, once it knows what "now" is, with the way to stop. */
+  /**
+   * Calls `onMessage` with every SMS that reaches this phone from now on: to its own number, and to
+   * any other number `watch` adds (a second SIM, say, for a new number). Resolves, once it knows
+   * what "now" is, with the way to stop.
+   */
   async watchInbox(onMessage) {
     let stopped = false;
-    let seen = (await this.messages()).length;
+    await this.watch(this.number);
     (async () => {
       while (!stopped) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        if (stopped) break;
-        const messages = await this.messages().catch(() => []);
-        for (const message of messages.slice(seen)) onMessage(message);
-        seen = Math.max(seen, messages.length);
+        for (const [number, seen] of this.seen) {
+          if (stopped) return;
+          const messages = await this.messages(number).catch(() => []);
+          for (const message of messages.slice(seen)) onMessage(message);
+          this.seen.set(number, Math.max(seen, messages.length));
+        }
       }
     })();
     return () => {
@@ -46,8 +54,15 @@ export class SimulatedPhone {
     };
   }
 
-  async messages() {
-    const answer = await simulator('GET', `/v1/simulator/sms?phoneNumber=${encodeURIComponent(this.number)}`);
+  /** From now on, SMS to `number` reach this phone too. */
+  async watch(number) {
+    if (this.seen.has(number)) return;
+    const messages = await this.messages(number).catch(() => null); // not a number the simulator takes: nothing will come
+    if (messages) this.seen.set(number, messages.length);
+  }
+
+  async messages(number) {
+    const answer = await simulator('GET', `/v1/simulator/sms?phoneNumber=${encodeURIComponent(number)}`);
     return answer.messages;
   }
 }
