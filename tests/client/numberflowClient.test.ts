@@ -183,7 +183,11 @@ describe('errors carry the API codes', () => {
 
   it('a wait that never ends is WAIT_TIMED_OUT after timeoutMs of backoff', async () => {
     const { asked, sleep } = recordingSleep();
-    const client = await clientFor(androidScheme, { phoneNumber: '13900130008' }, { sleep, wait: { initialDelayMs: 100, factor: 2, maxDelayMs: 400, timeoutMs: 1000 } });
+    const client = await clientFor(
+      androidScheme,
+      { phoneNumber: '13900130008' },
+      { sleep, wait: { initialDelayMs: 100, factor: 2, maxDelayMs: 400, timeoutMs: 1000 } },
+    );
     const session = await client.openSession('100003', riskyDevice);
     await session.uplinkSmsSent();
     await expect(session.settle()).rejects.toMatchObject({ code: 'WAIT_TIMED_OUT' });

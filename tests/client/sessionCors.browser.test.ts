@@ -36,7 +36,10 @@ beforeAll(async () => {
   pageServer.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => pageServer.once('listening', resolve));
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
   page = await browser.newPage();
   await page.goto(`${pageOrigin}/`);
   await page.waitForFunction(() => 'tryTheSessionApi' in window);
@@ -46,7 +49,8 @@ afterAll(async () => {
   await new Promise((resolve) => pageServer?.close(resolve));
 });
 
-const tryFromThePage = async () => page.evaluate((token) => (window as unknown as { tryTheSessionApi(t: string): Promise<unknown> }).tryTheSessionApi(token), await ctx.flow.authToken());
+const tryFromThePage = async () =>
+  page.evaluate((token) => (window as unknown as { tryTheSessionApi(t: string): Promise<unknown> }).tryTheSessionApi(token), await ctx.flow.authToken());
 
 describe('CORS on the session endpoints', () => {
   it('refuses the page while no H5 scheme has its origin, lets it through once one has, and refuses it again once the origin changes', async () => {
@@ -55,13 +59,17 @@ describe('CORS on the session endpoints', () => {
     expect((await ctx.server.api.post('/v1/admin/schemes', { code: schemeCode, ...scheme(pageOrigin) }, 'admin')).status).toBe(201);
     expect(await tryFromThePage()).toEqual({ ok: true, nextAction: 'enterPhone' });
 
-    expect((await ctx.server.api.request('PUT', `/v1/admin/schemes/${schemeCode}`, { body: scheme('https://elsewhere.example'), auth: 'admin' })).status).toBe(200);
+    expect((await ctx.server.api.request('PUT', `/v1/admin/schemes/${schemeCode}`, { body: scheme('https://elsewhere.example'), auth: 'admin' })).status).toBe(
+      200,
+    );
     expect(await tryFromThePage()).toEqual({ ok: false, code: 'NETWORK_ERROR' });
   });
 
   it('answers preflights with the allowed methods and headers for a registered origin only, and puts no CORS headers on other routes', async () => {
     const preflight = (origin: string, path = '/v1/sessions') =>
-      ctx.server.api.request('OPTIONS', path, { headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      ctx.server.api.request('OPTIONS', path, {
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
 
     const registered = await preflight('https://elsewhere.example', '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAA/events');
     expect(registered.status).toBe(204);
