@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/headlessChromium.js';
 import { useTestServer } from '../support/useTestServer.js';
 
 /**
@@ -36,10 +37,7 @@ beforeAll(async () => {
   pageServer.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => pageServer.once('listening', resolve));
   pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(`${pageOrigin}/`);
   await page.waitForFunction(() => 'tryTheSessionApi' in window);

@@ -1,7 +1,8 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../machines/index.js';
 import { h5Scheme } from '../support/fusionAuthFlow.js';
+import { collectProblems, launchChromium } from '../support/headlessChromium.js';
 import { useTestServer } from '../support/useTestServer.js';
 
 /**
@@ -28,24 +29,10 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Anything the page logs as an error (a CSP violation, a failed request, an exception) fails the test.
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
+  collectProblems(page, problems);
 });
 afterAll(async () => {
   await browser?.close();
