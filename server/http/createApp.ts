@@ -14,6 +14,9 @@ import { sessionRoutes } from './routes/sessionRoutes.js';
 import { simulatorRoutes } from './routes/simulatorRoutes.js';
 import { webhookRoutes } from './routes/webhookRoutes.js';
 import { consoleRoutes } from './routes/consoleRoutes.js';
+import { clientModuleRoutes } from './routes/clientModuleRoutes.js';
+import { demoRoutes } from './routes/demoRoutes.js';
+import { sessionCors } from './sessionCors.js';
 import { policyChartRoutes } from './routes/policyChartRoutes.js';
 import { policyImpactRoutes } from './routes/policyImpactRoutes.js';
 import { policyTestPathRoutes } from './routes/policyTestPathRoutes.js';
@@ -35,6 +38,7 @@ export function createApp(services: Services): Express {
   app.use(requestId(services.logger));
   app.use(requestMetrics(services));
   app.use(securityHeaders());
+  app.use(sessionCors(services.schemes));
   // Configuration documents can be large: that route reads its own body (1 MB), before the 16 kB parser.
   app.use(policyAsCodeRoutes(services));
   app.use(inboundSmsRoutes(services, services.uplinkWebhookSecret));
@@ -56,6 +60,8 @@ export function createApp(services: Services): Express {
   app.use(adminRoutes(services));
   app.use(simulatorRoutes(services));
   app.use(consoleRoutes());
+  app.use(clientModuleRoutes());
+  app.use(demoRoutes(services));
   app.use(docsRoutes({ simulator: services.simulator !== undefined }));
   app.use(unknownRoute);
   app.use(errorHandler(services.logger));

@@ -14,6 +14,7 @@ export class SchemeRepository {
   ) {}
 
   private readonly recent = new RecentReads<Scheme | null>();
+  private readonly recentOrigins = new RecentReads<ReadonlySet<string>>(2_000, 1);
 
   async get(code: string): Promise<Scheme | null> {
     const raw = await this.kv.get(keyOf(code));
@@ -26,6 +27,17 @@ export class SchemeRepository {
    */
   getRecent(code: string): Promise<Scheme | null> {
     return this.recent.get(code, () => this.get(code));
+  }
+
+  /**
+   * The origins registered on H5 schemes (`scheme://host[:port]`, as a browser sends `Origin`), as read
+   * within the last 2 s by this process: CORS asks on every request. Writes here forget them at once.
+   */
+  h5Origins(): Promise<ReadonlySet<string>> {
+    return this.recentOrigins.get('h5', async () => {
+      const schemes = await this.list();
+      return new Set(schemes.filter((s) => s.platform === 'H5' && s.origin).map((s) => new URL(s.origin!).origin));
+    });
   }
 
   async list(): Promise<Scheme[]> {
@@ -41,7 +53,7 @@ export class SchemeRepository {
       const code = input.code ?? generateSchemeCode();
       const scheme: Scheme = { ...input, code, createdAt: now, updatedAt: now };
       if (await this.kv.set(keyOf(code), JSON.stringify(scheme), { onlyIfAbsent: true })) {
-        this.recent.forget(code);
+        this.forget(code);
         await this.kv.addToSet(indexKey, code);
         return scheme;
       }
@@ -58,15 +70,20 @@ export class SchemeRepository {
       const current = JSON.parse(raw) as Scheme;
       const next: Scheme = { ...input, code, createdAt: current.createdAt, updatedAt: new Date(this.clock()).toISOString() };
       if (await this.kv.compareAndSwap(keyOf(code), raw, JSON.stringify(next))) {
-        this.recent.forget(code);
+        this.forget(code);
         return next;
       }
     }
   }
 
+  private forget(code: string): void {
+    this.recent.forget(code);
+    this.recentOrigins.forget('h5');
+  }
+
   async delete(code: string): Promise<boolean> {
     const deleted = await this.kv.del(keyOf(code));
-    this.recent.forget(code);
+    this.forget(code);
     await this.kv.removeFromSet(indexKey, code);
     return deleted;
   }

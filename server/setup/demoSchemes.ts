@@ -26,6 +26,6 @@ export const demoSchemes: (SchemeInput & { code: string })[] = [
     appName: 'numberflow demo',
     platform: 'H5',
     origin: 'http://localhost:3000',
-    url: 'http://localhost:3000/login/',
+    url: 'http://localhost:3000/demo/',
   },
 ];

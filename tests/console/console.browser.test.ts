@@ -1,5 +1,5 @@
 import { type Browser, type Page } from 'playwright-core';
-import { launchHeadlessChromium } from '../support/headlessChromium.js';
+import { launchChromium } from '../support/headlessChromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCredentials } from '../support/testServer.js';
 import { useTestServer } from '../support/useTestServer.js';
@@ -14,7 +14,7 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  browser = await launchHeadlessChromium();
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
   // Anything the page logs as an error (a CSP violation, a failed request, an exception) fails the suite.
   page.on('console', (message) => {

@@ -1,6 +1,6 @@
-import { type Browser } from 'playwright-core';
-import { launchHeadlessChromium } from '../support/headlessChromium.js';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectProblems, launchChromium } from '../support/headlessChromium.js';
 import { useTestServer } from '../support/useTestServer.js';
 
 /**
@@ -11,7 +11,7 @@ const ctx = useTestServer({ store: 'memory' });
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await launchHeadlessChromium();
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -23,10 +23,7 @@ describe('/docs in a browser', () => {
     // Swagger UI draws 70-odd operations: slow on a busy 2-core machine, so the waits are generous.
     page.setDefaultTimeout(90_000);
     const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    collectProblems(page, problems);
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`));
     });

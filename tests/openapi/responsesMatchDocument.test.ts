@@ -295,6 +295,31 @@ describe('the answers of the server conform to the document', () => {
     await call('POST', '/', { query: `?${new URLSearchParams(wrongKey)}` }, 404);
   });
 
+  it('the client module, and the H5 demo with its app backend', async () => {
+    expect((await call('GET', '/client/numberflow-client.js', {}, 200)).body).toContain('NumberflowClient');
+    expect((await call('GET', '/demo', {}, 200)).body).toContain('numberflow H5 demo');
+    const { authToken: h5Token } = (await call('POST', '/demo/api/auth-token', { body: {} }, 200)).body;
+    await call('POST', '/demo/api/auth-token', { body: { schemeCode: androidScheme.code } }, 403);
+    await call('POST', '/demo/api/auth-token', { body: { schemeCode: 'FA999999999' } }, 404);
+    const session = (await call('POST', '/v1/sessions', { body: { sceneCode: '100001' }, auth: { bearer: h5Token } }, 201)).body;
+    const params = { id: session.id };
+    expect((await call('GET', '/demo/api/sessions/{id}/chart', { params, auth: { bearer: h5Token } }, 200)).body).toContain('<svg');
+    await call('GET', '/demo/api/sessions/{id}/chart', { params, auth: { bearer: await authToken() } }, 404);
+    await call('POST', '/v1/sessions/{id}/events', { params, body: { type: 'CANCEL' }, auth: { bearer: h5Token } }, 200);
+    expect((await call('GET', '/demo/api/sessions/{id}/live', { params, auth: { bearer: h5Token } }, 200)).body).toContain('event: end');
+    await call('POST', '/demo/api/verify', { body: { verifyToken: 'not-a-token' } }, 404);
+    const token = await authToken();
+    const oneClick = (await call('POST', '/v1/sessions', { body: { sceneCode: '100001' }, auth: { bearer: token } }, 201)).body;
+    const carrier = await call('POST', '/v1/simulator/carrier-token', { body: { phoneNumber: '13800000002' } }, 201);
+    const verified = await call(
+      'POST',
+      '/v1/sessions/{id}/events',
+      { params: { id: oneClick.id }, body: { type: 'NUMBER_AUTH_TOKEN', accessToken: carrier.body.accessToken }, auth: { bearer: token } },
+      200,
+    );
+    expect((await call('POST', '/demo/api/verify', { body: { verifyToken: verified.body.verifyToken } }, 200)).body).toMatchObject({ verifyResult: 'PASS' });
+  });
+
   it('every documented operation was seen answering with its documented success status', () => {
     expect(documented.length).toBeGreaterThan(40);
     expect(documented.filter((operation) => !seen.has(operation))).toEqual([]);

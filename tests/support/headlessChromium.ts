@@ -1,7 +1,7 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Debian's Chromium, headless, with nothing that would reach the network on its own. */
-export function launchHeadlessChromium(): Promise<Browser> {
+/** Debian's Chromium, headless, driven by playwright-core; quiet: no GPU, no QUIC, no background traffic. */
+export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -14,4 +14,12 @@ export function launchHeadlessChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Collects into `problems` whatever the page logs as an error (a CSP violation, a failed request) and its uncaught exceptions. */
+export function collectProblems(page: Page, problems: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
 }

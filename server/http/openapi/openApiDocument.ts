@@ -116,6 +116,9 @@ const errorDescriptions: Record<ErrorStatus, string> = {
   504: 'the upstream (carrier) did not answer in time',
 };
 
+/** Tags of the routes mounted only while the simulator adapters are active (development). */
+const developmentOnlyTags = new Set(['simulator', 'demo']);
+
 export interface OpenApiOptions {
   /** Whether the simulator routes are mounted (only while the simulator adapters are active). */
   simulator?: boolean;
@@ -125,7 +128,7 @@ type JsonObject = Record<string, unknown>;
 
 /** The OpenAPI 3.1 document of the routes in `operations.ts`, their schemas generated from the zod schemas the routes validate with. */
 export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
-  const operations = allOperations.filter((op) => options.simulator !== false || op.tag !== 'simulator');
+  const operations = allOperations.filter((op) => options.simulator !== false || !developmentOnlyTags.has(op.tag));
   const requests = componentRegistry(requestNames, 'Request');
   const responses = componentRegistry(responseNames, 'Response');
   responses.name(errorResponseSchema);
@@ -174,7 +177,9 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonObject {
         'Request bodies are JSON of at most 16 kB (a configuration document for `/v1/admin/config`: 1 MB, JSON or YAML). ' +
         'Request schemas are generated from the zod schemas the server validates with. ' +
         "Every answer carries `X-Request-Id` (the request's own when it sends a well-formed one: 1 to 128 of `A-Z a-z 0-9 . _ : -`; else a new UUID; the same id is on the server's log lines of the request), " +
-        "`Cache-Control: no-store` (the reference page's static files excepted) and `X-Content-Type-Options: nosniff`. Timestamps are ISO 8601 strings, except the raw timer due times of the operator's session views and replays, which say epoch milliseconds.",
+        "`Cache-Control: no-store` (the reference page's static files excepted) and `X-Content-Type-Options: nosniff`. " +
+        'CORS: a browser page on an origin registered on an H5 scheme (its `origin`) may call the session endpoints (`/v1/sessions…`) from that origin; their preflights are answered; any other origin gets no CORS headers. The client module (`/client/numberflow-client.js`) loads from any origin. ' +
+        "Timestamps are ISO 8601 strings, except the raw timer due times of the operator's session views and replays, which say epoch milliseconds.",
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: '/' }],

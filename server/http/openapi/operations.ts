@@ -30,6 +30,7 @@ import { impactRequestSchema, replayRequestSchema } from '../replayCandidate.js'
 import { sessionIdPattern } from '../sessionId.js';
 import { vendorActions } from '../../vendorApi/vendorActions.js';
 import type { Operation, Parameter } from './operationTypes.js';
+import { clientModuleOperations, demoOperations } from './demoOperations.js';
 import {
   accessKeyListSchema,
   accessKeySchema,
@@ -1021,6 +1022,7 @@ const vendorCompatible: Operation[] = [vendorOperation('get'), vendorOperation('
 export const operations: readonly Operation[] = [
   ...health,
   ...reference,
+  ...clientModuleOperations,
   ...fusionAuth,
   ...plainVerification,
   ...sessions,
@@ -1034,6 +1036,7 @@ export const operations: readonly Operation[] = [
   ...recycled,
   ...inboundSms,
   ...vendorCompatible,
+  ...demoOperations,
 ];
 
 /** The order and text of the tags in the reference page. */
@@ -1048,6 +1051,7 @@ export const tags: readonly { name: string; description: string }[] = [
   { name: 'admin: sessions', description: 'Sessions, their context and their traces.' },
   { name: 'admin: phone numbers', description: "A number's SMS code-check lock: seen and lifted by the operator." },
   { name: 'simulator', description: 'What a carrier SDK, an SMS handset and a user would do; only while the simulator adapters are active.' },
+  { name: 'demo', description: 'The H5 demo (`/demo`) and the small app backend it needs; only while the simulator adapters are active.' },
   { name: 'health', description: 'Liveness, readiness and metrics.' },
   { name: 'reference', description: 'This document and its reference page.' },
   {

@@ -134,6 +134,11 @@ export const verifyResponseSchema = z.object({
   method: z.string().describe('how the number was proven, e.g. numberAuth, smsCode, uplinkSms'),
 });
 
+// ---- the H5 demo's app backend ----
+
+export const demoAuthTokenResponseSchema = tokenResponseSchema.extend({ schemeCode: z.string(), schemeName: z.string() });
+export const demoVerifyResponseSchema = verifyResponseSchema.extend({});
+
 export const getMobileResponseSchema = z.object({ phoneNumber: z.string(), outId: z.string().optional() });
 export const verifyMobileResponseSchema = z.object({ verifyResult: z.enum(['PASS', 'REJECT', 'UNKNOWN']), outId: z.string().optional() });
 export const sendCodeResponseSchema = z.object({

@@ -7,6 +7,7 @@ import { authenticateAccessKey } from '../authentication.js';
 import type { Services } from '../services.js';
 import { clientIp } from '../clientIp.js';
 import { parseInput } from '../validation.js';
+import type { VerifyTokenClaim } from '../../tokens/verifyTokenStore.js';
 
 export const tokenRequestSchema = z
   .object({
@@ -56,15 +57,20 @@ export function fusionAuthRoutes(services: Services): Router {
     const body = parseInput(verifyRequestSchema, req.body);
     const claim = await redeemVerifyToken(services, body.verifyToken);
     if (!claim) throw new ApiError(404, 'VERIFY_TOKEN_INVALID', 'the verify token is unknown, already used or expired');
-    res.json({
-      verifyResult: 'PASS',
-      phoneNumber: claim.phoneNumber,
-      ...(claim.phoneScore === undefined ? {} : { phoneScore: claim.phoneScore }),
-      sceneCode: claim.sceneCode,
-      schemeCode: claim.schemeCode,
-      method: claim.method,
-    });
+    res.json(verifyAnswer(claim));
   });
 
   return router;
+}
+
+/** VerifyWithFusionAuthToken's answer for a redeemed token. */
+export function verifyAnswer(claim: VerifyTokenClaim) {
+  return {
+    verifyResult: 'PASS' as const,
+    phoneNumber: claim.phoneNumber,
+    ...(claim.phoneScore === undefined ? {} : { phoneScore: claim.phoneScore }),
+    sceneCode: claim.sceneCode,
+    schemeCode: claim.schemeCode,
+    method: claim.method,
+  };
 }

@@ -1,11 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { sessionStatus } from '../../../machines/index.js';
-import { renderSvg, sessionTimelineSvg, stateChartDot } from '../../../visualizations/index.js';
+import { renderSvg, sessionTimelineSvg } from '../../../visualizations/index.js';
 import { replaySession, sessionRecordingFormat, whatIfReplay, type SessionRecording } from '../../replay/index.js';
 import type { SessionLogEntry } from '../../stores/sessionStore.js';
 import { authenticateAdmin } from '../authentication.js';
 import { candidateMachine, replayRequestSchema } from '../replayCandidate.js';
+import { sessionChartDot } from '../sessionChart.js';
 import { streamSession } from '../sessionEventStream.js';
 import type { Services } from '../services.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
@@ -31,12 +32,7 @@ export function sessionInsightRoutes(services: Services): Router {
   router.get('/v1/admin/sessions/:id/chart', async (req, res) => {
     const format = parseInput(chartFormatSchema, req.query.format, 'format');
     const { session, entries } = await sessionWithLog(services, req);
-    const dot = stateChartDot(session.machine.machine, {
-      current: session.snapshot.value,
-      visited: entries.map((e) => e.state),
-      visitedEvents: entries.map((e) => (typeof e.payload.type === 'string' ? e.payload.type : undefined)),
-    });
-    sendChart(res, format, dot);
+    await sendChart(res, format, sessionChartDot(session, entries));
   });
 
   router.get('/v1/admin/sessions/:id/timeline', async (req, res) => {
