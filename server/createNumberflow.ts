@@ -34,6 +34,7 @@ import { RateLimits } from './limits/rateLimits.js';
 import { Metrics } from './observability/metrics.js';
 import { PolicyRepository } from './policies/policyRepository.js';
 import { PhoneListRepository } from './risk/phoneListRepository.js';
+import { OperatorRepository } from './operators/operatorRepository.js';
 import { PolicyRiskAssessor } from './risk/policyRiskAssessor.js';
 import { SchemeRepository } from './schemes/schemeRepository.js';
 import type { Scheme } from './schemes/schemeSchema.js';
@@ -93,6 +94,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const verifyTokens = new VerifyTokenStore(kv, config.verifyTokenTtlSeconds * 1000, serverSecret.value);
   const uplinkCodes = new UplinkCodes(kv);
   const phoneLists = new PhoneListRepository(kv);
+  const operators = new OperatorRepository(kv, serverSecret.value, clock);
   const webhooks = new WebhookRepository(kv, serverSecret.value, clock);
   const metrics = new Metrics();
   const limits = new RateLimits(storage, config.rateLimits, { clock, metrics, logger });
@@ -225,6 +227,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     uplinkCodes,
     webhooks,
     phoneLists,
+    operators,
     adminToken: adminToken.value,
     uplinkWebhookSecret: uplinkWebhookSecret.value,
     metrics,

@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { errorHandler, unknownRoute } from './errorHandler.js';
 import { docsRoutes } from './openapi/docsRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
+import { operatorRoutes } from './routes/operatorRoutes.js';
 import { codeCheckLockRoutes } from './routes/codeCheckLockRoutes.js';
 import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
 import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
@@ -19,6 +20,7 @@ import { policyImpactRoutes } from './routes/policyImpactRoutes.js';
 import { policyTestPathRoutes } from './routes/policyTestPathRoutes.js';
 import { sessionInsightRoutes } from './routes/sessionInsightRoutes.js';
 import { vendorApiRoutes } from './routes/vendorApiRoutes.js';
+import { operatorAccess } from './authentication.js';
 import { requestId } from './requestId.js';
 import { securityHeaders } from './securityHeaders.js';
 import type { Services } from './services.js';
@@ -35,6 +37,7 @@ export function createApp(services: Services): Express {
   app.use(requestId(services.logger));
   app.use(requestMetrics(services));
   app.use(securityHeaders());
+  app.use('/v1/admin', operatorAccess(services));
   // Configuration documents can be large: that route reads its own body (1 MB), before the 16 kB parser.
   app.use(policyAsCodeRoutes(services));
   app.use(inboundSmsRoutes(services, services.uplinkWebhookSecret));
@@ -45,8 +48,8 @@ export function createApp(services: Services): Express {
   app.use(fusionAuthRoutes(services));
   app.use(plainVerificationRoutes(services));
   app.use(sessionRoutes(services));
-  app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, adminToken: services.adminToken, production: services.config.production }));
-  app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes, adminToken: services.adminToken }));
+  app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, production: services.config.production }));
+  app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes }));
   app.use(codeCheckLockRoutes(services));
   app.use(policyChartRoutes(services));
   app.use(policyImpactRoutes(services));
@@ -54,6 +57,7 @@ export function createApp(services: Services): Express {
   app.use(policyRoutes(services));
   app.use(sessionInsightRoutes(services));
   app.use(adminRoutes(services));
+  app.use(operatorRoutes(services));
   app.use(simulatorRoutes(services));
   app.use(consoleRoutes());
   app.use(docsRoutes({ simulator: services.simulator !== undefined }));

@@ -18,6 +18,7 @@ import type { AuthTokens } from '../tokens/authTokens.js';
 import type { VerifyTokenStore } from '../tokens/verifyTokenStore.js';
 import type { WebhookRepository } from '../webhooks/webhookRepository.js';
 import type { PhoneListRepository } from '../risk/phoneListRepository.js';
+import type { OperatorRepository } from '../operators/operatorRepository.js';
 
 /** What the HTTP layer is given by the composition root. */
 export interface Services {
@@ -34,6 +35,7 @@ export interface Services {
   uplinkCodes: UplinkCodes;
   webhooks: WebhookRepository;
   phoneLists: PhoneListRepository;
+  operators: OperatorRepository;
   adminToken: string;
   /** Signs the SMS provider's inbound uplink-SMS webhooks. */
   uplinkWebhookSecret: string;

@@ -18,7 +18,7 @@ import type { SessionView } from '../sessionView.js';
  */
 
 /** The server writes times with `toISOString()`; documented by format rather than zod's long ISO pattern. */
-const isoTime = z.string().meta({ format: 'date-time', description: 'ISO 8601 date-time' });
+export const isoTime = z.string().meta({ format: 'date-time', description: 'ISO 8601 date-time' });
 const epochMs = z.number().int().describe('epoch milliseconds');
 const sceneCode = z.enum(sceneCodes);
 

@@ -2,7 +2,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { schemeInputSchema } from '../../schemes/schemeSchema.js';
 import { ApiError } from '../apiError.js';
-import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { operatorContext, operatorSessionView, statePath } from '../sessionView.js';
@@ -22,10 +21,6 @@ export const listLimitSchema = z.coerce.number().int().min(1).max(1000).default(
 /** The operator's API (Bearer admin token): schemes, access keys, sessions and their traces. */
 export function adminRoutes(services: Services): Router {
   const router = Router();
-  router.use('/v1/admin', (req, _res, next) => {
-    authenticateAdmin(req, services.adminToken);
-    next();
-  });
 
   router.get('/v1/admin/schemes', async (_req, res) => {
     res.json({ schemes: await services.schemes.list() });

@@ -2,7 +2,6 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
 import { ApiError } from '../apiError.js';
-import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 
 /** The number in the path, as anyone would write it (`13812345678`, `+86 138 1234 5678`, `+85291234567`). */
@@ -18,12 +17,10 @@ export function codeCheckLockRoutes(services: Services): Router {
   const path = '/v1/admin/phone-numbers/:phoneNumber/code-check-lock';
 
   router.get(path, async (req, res) => {
-    authenticateAdmin(req, services.adminToken);
     res.json(await services.limits.codeCheckLock(phoneNumberOf(req)));
   });
 
   router.delete(path, async (req, res) => {
-    authenticateAdmin(req, services.adminToken);
     const phoneNumber = phoneNumberOf(req);
     await services.limits.liftCodeCheckLock(phoneNumber);
     res.json(await services.limits.codeCheckLock(phoneNumber));

@@ -3,13 +3,11 @@ import { z } from 'zod';
 import type { PhoneListRepository } from '../../risk/phoneListRepository.js';
 import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
 import { existingSchemeCode } from '../schemeParam.js';
-import { authenticateAdmin } from '../authentication.js';
 import { parseInput } from '../validation.js';
 
 export interface PhoneListRoutesDeps {
   phoneLists: PhoneListRepository;
   schemes: { get(code: string): Promise<unknown | null> };
-  adminToken: string;
 }
 
 export const MAX_PHONE_LIST_ENTRIES = 10_000;
@@ -46,13 +44,11 @@ export function phoneListRoutes(deps: PhoneListRoutesDeps): Router {
   const path = '/v1/admin/schemes/:code/phone-lists';
 
   router.get(path, async (req, res) => {
-    authenticateAdmin(req, deps.adminToken);
     const code = await existingSchemeCode(deps.schemes, req);
     res.json({ schemeCode: code, ...(await deps.phoneLists.get(code)) });
   });
 
   router.put(path, async (req, res) => {
-    authenticateAdmin(req, deps.adminToken);
     const code = await existingSchemeCode(deps.schemes, req);
     const body = parseInput(phoneListsSchema, req.body);
     res.json({ schemeCode: code, ...(await deps.phoneLists.put(code, body)) });

@@ -4,18 +4,13 @@ import { isSceneCode, sceneCodes, scenes, type SceneCode } from '../../../machin
 import { PolicyConflict, PolicyInherited, PolicyRejected, PolicyVersionNotFound } from '../../policies/policyErrors.js';
 import type { PolicyRef, PolicyState, PolicyVersionEntry, SaveOptions, SaveResult } from '../../policies/policyRepository.js';
 import { ApiError } from '../apiError.js';
-import { authenticateAdmin } from '../authentication.js';
+import { operatorOf } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 import { existingScheme } from '../schemeParam.js';
 
-export type PolicyRouteServices = Pick<Services, 'policies' | 'schemes' | 'adminToken'>;
+export type PolicyRouteServices = Pick<Services, 'policies' | 'schemes'>;
 
-export const authorHeader = 'x-numberflow-author';
-export const authorSchema = z
-  .string()
-  .trim()
-  .regex(/^[^\u0000-\u001f\u007f]{1,100}$/, 'an author of 1 to 100 printable characters');
 export const restoreDefaultsSchema = z.object({ node: z.string().min(1).max(64).optional() }).strict();
 export const rollbackSchema = z.object({ version: z.number().int().min(1) }).strict();
 export const loggingSchema = z.object({ enabled: z.boolean() }).strict();
@@ -38,15 +33,11 @@ export const versionNumberSchema = z
  *          GET|PUT /v1/admin/policies/{scene}/logging {enabled}.
  * Scheme:  GET /v1/admin/schemes/{code}/policies; GET|PUT|PATCH /v1/admin/schemes/{code}/policies/{scene}
  *          (PUT {inherit: true} | {inherit: false, policy?}); and the same restore-defaults, versions, rollback.
- * Saves take the author from `X-Numberflow-Author` (default `admin`) and an optional `If-Match: "<version>"`.
+ * Saves are authored by the operator who signs the request, and take an optional `If-Match: "<version>"`.
  */
 export function policyRoutes(services: PolicyRouteServices): Router {
   const router = Router();
   const { policies } = services;
-  router.use(['/v1/admin/policies', '/v1/admin/schemes/:code/policies'], (req, _res, next) => {
-    authenticateAdmin(req, services.adminToken);
-    next();
-  });
 
   // ---- global policies ----
 
@@ -62,7 +53,7 @@ export function policyRoutes(services: PolicyRouteServices): Router {
 
   router.put('/v1/admin/policies/:sceneCode', async (req, res) => {
     const ref = await globalRef(req);
-    const result = await saving(() => policies.savePolicy(ref, req.body, saveOptions(req)));
+    const result = await saving(() => policies.savePolicy(ref, req.body, saveOptions(req, res)));
     sendSaved(res, result, await globalView(result.state));
   });
 
@@ -74,7 +65,7 @@ export function policyRoutes(services: PolicyRouteServices): Router {
   router.put('/v1/admin/policies/:sceneCode/logging', async (req, res) => {
     const sceneCode = parseSceneCode(req);
     const body = parseInput(loggingSchema, req.body);
-    res.json(loggingView(sceneCode, await policies.setLogging(sceneCode, body.enabled, authorOf(req))));
+    res.json(loggingView(sceneCode, await policies.setLogging(sceneCode, body.enabled, operatorOf(res).name)));
   });
 
   // ---- scheme policies ----
@@ -95,7 +86,7 @@ export function policyRoutes(services: PolicyRouteServices): Router {
   router.put('/v1/admin/schemes/:code/policies/:sceneCode', async (req, res) => {
     const ref = (await schemeRef(req)) as Extract<PolicyRef, { scope: 'scheme' }>;
     const body = parseInput(inheritanceSchema, req.body);
-    const options = saveOptions(req);
+    const options = saveOptions(req, res);
     const result = await saving(() =>
       body.inherit || body.policy === undefined
         ? policies.setInheritance(ref.schemeCode, ref.sceneCode, body.inherit, options)
@@ -122,21 +113,21 @@ function documentRoutes(
 
   router.patch(path, async (req, res) => {
     const ref = await refOf(req);
-    const result = await saving(() => policies.patchPolicy(ref, req.body, saveOptions(req)));
+    const result = await saving(() => policies.patchPolicy(ref, req.body, saveOptions(req, res)));
     sendSaved(res, result, await viewOf(result.state));
   });
 
   router.post(`${path}/restore-defaults`, async (req, res) => {
     const ref = await refOf(req);
     const body = parseInput(restoreDefaultsSchema, req.body ?? {});
-    const result = await saving(() => policies.restoreDefaults(ref, body.node, saveOptions(req)));
+    const result = await saving(() => policies.restoreDefaults(ref, body.node, saveOptions(req, res)));
     sendSaved(res, result, await viewOf(result.state));
   });
 
   router.post(`${path}/rollback`, async (req, res) => {
     const ref = await refOf(req);
     const body = parseInput(rollbackSchema, req.body);
-    const result = await saving(() => policies.rollback(ref, body.version, saveOptions(req)));
+    const result = await saving(() => policies.rollback(ref, body.version, saveOptions(req, res)));
     sendSaved(res, result, await viewOf(result.state));
   });
 
@@ -172,8 +163,8 @@ function sendSaved(res: Response, result: SaveResult, view: Record<string, unkno
   res.setHeader('ETag', `"${result.state.number}"`).json({ ...view, changed: result.changed, warnings: result.warnings });
 }
 
-function saveOptions(req: Request): SaveOptions {
-  const options: SaveOptions = { author: authorOf(req) };
+function saveOptions(req: Request, res: Response): SaveOptions {
+  const options: SaveOptions = { author: operatorOf(res).name };
   const ifMatch = req.headers['if-match'];
   if (ifMatch !== undefined && ifMatch.trim() !== '*') {
     const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim());
@@ -181,12 +172,6 @@ function saveOptions(req: Request): SaveOptions {
     options.expectedNumber = Number(match[1]);
   }
   return options;
-}
-
-function authorOf(req: Request): string {
-  const header = req.headers[authorHeader];
-  if (header === undefined) return 'admin';
-  return parseInput(authorSchema, Array.isArray(header) ? header.join(', ') : header, `${authorHeader} header`);
 }
 
 export function parseSceneCode(req: Request): SceneCode {

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { operatorRoles } from '../../operators/operatorRoles.js';
+import { operatorCreateSchema, operatorNameSchema, operatorUpdateSchema } from '../routes/operatorRoutes.js';
+import type { Operation, Parameter } from './operationTypes.js';
+import { isoTime } from './responseSchemas.js';
+
+/** The operator console's own routes: operator accounts (and, below, the audit log, erasures, SMS templates). */
+
+export const operatorSchema = z.object({
+  name: z.string(),
+  role: z.enum(operatorRoles),
+  enabled: z.boolean(),
+  createdAt: isoTime,
+  bootstrap: z.literal(true).optional().describe('the operator ADMIN_TOKEN signs in as'),
+});
+const operatorWithTokenSchema = operatorSchema.extend({ token: z.string().describe('shown this once and never again') });
+const operatorName: Parameter = { schema: operatorNameSchema, description: 'the operator name' };
+
+const operatorAccounts: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/me',
+    operationId: 'getSignedInOperator',
+    summary: 'The operator who signs this request, with its role',
+    tag: 'admin: operators',
+    security: 'admin',
+    success: { status: 200, description: 'the operator', schema: operatorSchema },
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/operators',
+    operationId: 'listOperators',
+    summary: 'List operator accounts (never their tokens)',
+    tag: 'admin: operators',
+    security: 'admin',
+    success: { status: 200, description: 'every stored operator', schema: z.object({ operators: z.array(operatorSchema) }) },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/operators',
+    operationId: 'createOperator',
+    summary: 'Create an operator account',
+    description: 'The token is in this answer only; the server keeps an HMAC of it.',
+    tag: 'admin: operators',
+    security: 'admin',
+    body: { schema: operatorCreateSchema },
+    success: { status: 201, description: 'the operator and its token', schema: operatorWithTokenSchema, headers: { Location: 'the URL of the operator' } },
+    errors: { 400: ['VALIDATION_FAILED'], 409: ['OPERATOR_EXISTS'] },
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/operators/{name}',
+    operationId: 'updateOperator',
+    summary: "Change an operator's role, or disable or enable it",
+    tag: 'admin: operators',
+    security: 'admin',
+    pathParams: { name: operatorName },
+    body: { schema: operatorUpdateSchema },
+    success: { status: 200, description: 'the operator', schema: operatorSchema },
+    errors: { 400: ['VALIDATION_FAILED'], 404: ['OPERATOR_NOT_FOUND'], 409: ['OPERATOR_BOOTSTRAP'] },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/operators/{name}/token',
+    operationId: 'replaceOperatorToken',
+    summary: "Replace an operator's token (the old one stops working)",
+    tag: 'admin: operators',
+    security: 'admin',
+    pathParams: { name: operatorName },
+    success: { status: 200, description: 'the operator and its new token', schema: operatorWithTokenSchema },
+    errors: { 404: ['OPERATOR_NOT_FOUND'], 409: ['OPERATOR_BOOTSTRAP'] },
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/operators/{name}',
+    operationId: 'deleteOperator',
+    summary: 'Delete an operator account',
+    tag: 'admin: operators',
+    security: 'admin',
+    pathParams: { name: operatorName },
+    success: { status: 204, description: 'deleted' },
+    errors: { 404: ['OPERATOR_NOT_FOUND'], 409: ['OPERATOR_BOOTSTRAP'] },
+  },
+];
+
+/** Schemes answered by several operations, by their names in the document. */
+export const consoleSchemaNames: [z.ZodType, string][] = [
+  [operatorSchema, 'Operator'],
+  [operatorWithTokenSchema, 'OperatorWithToken'],
+];
+
+export const consoleOperations: readonly Operation[] = [...operatorAccounts];
+
+export const consoleTags: readonly { name: string; description: string }[] = [
+  { name: 'admin: operators', description: 'Operator accounts: viewers read, editors also change policies and SMS templates, admins change everything.' },
+];
