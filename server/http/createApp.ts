@@ -3,6 +3,7 @@ import { errorHandler, unknownRoute } from './errorHandler.js';
 import { docsRoutes } from './openapi/docsRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { operatorRoutes } from './routes/operatorRoutes.js';
+import { auditRoutes } from './routes/auditRoutes.js';
 import { codeCheckLockRoutes } from './routes/codeCheckLockRoutes.js';
 import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
 import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
@@ -48,8 +49,8 @@ export function createApp(services: Services): Express {
   app.use(fusionAuthRoutes(services));
   app.use(plainVerificationRoutes(services));
   app.use(sessionRoutes(services));
-  app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, production: services.config.production }));
-  app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes }));
+  app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, audit: services.audit, production: services.config.production }));
+  app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes, audit: services.audit }));
   app.use(codeCheckLockRoutes(services));
   app.use(policyChartRoutes(services));
   app.use(policyImpactRoutes(services));
@@ -58,6 +59,7 @@ export function createApp(services: Services): Express {
   app.use(sessionInsightRoutes(services));
   app.use(adminRoutes(services));
   app.use(operatorRoutes(services));
+  app.use(auditRoutes(services));
   app.use(simulatorRoutes(services));
   app.use(consoleRoutes());
   app.use(docsRoutes({ simulator: services.simulator !== undefined }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { operatorRoles } from '../../operators/operatorRoles.js';
+import { auditQuerySchema } from '../routes/auditRoutes.js';
 import { operatorCreateSchema, operatorNameSchema, operatorUpdateSchema } from '../routes/operatorRoutes.js';
 import type { Operation, Parameter } from './operationTypes.js';
 import { isoTime } from './responseSchemas.js';
@@ -89,8 +90,43 @@ export const consoleSchemaNames: [z.ZodType, string][] = [
   [operatorWithTokenSchema, 'OperatorWithToken'],
 ];
 
-export const consoleOperations: readonly Operation[] = [...operatorAccounts];
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: isoTime,
+  actor: z.string().describe('the operator, or `access key <id>` for a scheme call of the vendor-compatible endpoint'),
+  role: z.string().describe('viewer, editor, admin, or accessKey'),
+  action: z.string().describe('what kind of change: `scheme.create`, `policy.update`, `accessKey.disable`, `erasure`…'),
+  target: z.string().describe('what it changed: `scheme FA…`, `global policy 100001`, `access key NF…`…'),
+  before: z.unknown().describe('the thing before (null: it did not exist); a policy: the version and the settings that changed'),
+  after: z.unknown().describe('the thing after (null: deleted)'),
+});
+
+const auditLog: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/admin/audit',
+    operationId: 'listAuditLog',
+    summary: 'The audit log: every change, who made it, when, and the thing before and after',
+    description:
+      'Schemes, policies and their logging switches, access keys, webhooks, phone lists, code-check locks, configuration imports, operators, SMS signatures and templates, and erasures. Newest first. Secrets and tokens are never in it; an erased number appears masked.',
+    tag: 'admin: audit',
+    security: 'admin',
+    query: {
+      limit: { schema: auditQuerySchema.shape.limit, description: 'how many, 1–1000 (default 100)' },
+      action: {
+        schema: auditQuerySchema.shape.action,
+        description: 'only this action, or actions under it (`policy` gives `policy.update`, `policy.rollback`…)',
+      },
+      target: { schema: auditQuerySchema.shape.target, description: 'only changes of this target' },
+    },
+    success: { status: 200, description: 'the entries, newest first', schema: z.object({ entries: z.array(auditEntrySchema) }) },
+    errors: { 400: ['VALIDATION_FAILED'] },
+  },
+];
+
+export const consoleOperations: readonly Operation[] = [...operatorAccounts, ...auditLog];
 
 export const consoleTags: readonly { name: string; description: string }[] = [
+  { name: 'admin: audit', description: 'The audit log of every change.' },
   { name: 'admin: operators', description: 'Operator accounts: viewers read, editors also change policies and SMS templates, admins change everything.' },
 ];

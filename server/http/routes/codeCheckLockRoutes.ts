@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
 import { ApiError } from '../apiError.js';
 import type { Services } from '../services.js';
+import { auditChange } from '../auditTrail.js';
+import { maskPhoneNumber } from '../../phone/phoneNumber.js';
 
 /** The number in the path, as anyone would write it (`13812345678`, `+86 138 1234 5678`, `+85291234567`). */
 export const lockPhoneNumberSchema = z.string().min(3).max(32);
@@ -22,8 +24,11 @@ export function codeCheckLockRoutes(services: Services): Router {
 
   router.delete(path, async (req, res) => {
     const phoneNumber = phoneNumberOf(req);
+    const before = await services.limits.codeCheckLock(phoneNumber);
     await services.limits.liftCodeCheckLock(phoneNumber);
-    res.json(await services.limits.codeCheckLock(phoneNumber));
+    const after = await services.limits.codeCheckLock(phoneNumber);
+    await auditChange(res, services.audit, { action: 'codeCheckLock.lift', target: `phone number ${maskPhoneNumber(phoneNumber)}`, before, after });
+    res.json(after);
   });
 
   return router;

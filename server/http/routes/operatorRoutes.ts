@@ -6,6 +6,7 @@ import { ApiError } from '../apiError.js';
 import { operatorOf } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
+import { auditChange } from '../auditTrail.js';
 
 export const operatorNameSchema = z
   .string()
@@ -23,9 +24,9 @@ export const operatorUpdateSchema = z
  * `GET /v1/admin/me`; `GET|POST /v1/admin/operators`; `PATCH|DELETE /v1/admin/operators/{name}`;
  * `POST /v1/admin/operators/{name}/token` replaces the token. A token is shown once, when made.
  */
-export function operatorRoutes(services: Pick<Services, 'operators'>): Router {
+export function operatorRoutes(services: Pick<Services, 'operators' | 'audit'>): Router {
   const router = Router();
-  const { operators } = services;
+  const { operators, audit } = services;
 
   router.get('/v1/admin/me', (_req, res) => {
     res.json(operatorOf(res));
@@ -39,6 +40,7 @@ export function operatorRoutes(services: Pick<Services, 'operators'>): Router {
     const body = parseInput(operatorCreateSchema, req.body);
     const created = await operators.create(body.name, body.role);
     if (!created) throw new ApiError(409, 'OPERATOR_EXISTS', `operator ${body.name} already exists`);
+    await auditChange(res, audit, { action: 'operator.create', target: `operator ${body.name}`, before: null, after: created.operator });
     res
       .status(201)
       .location(`/v1/admin/operators/${body.name}`)
@@ -48,8 +50,10 @@ export function operatorRoutes(services: Pick<Services, 'operators'>): Router {
   router.patch('/v1/admin/operators/:name', async (req, res) => {
     const name = nameOf(req);
     const body = parseInput(operatorUpdateSchema, req.body);
-    const updated = await operators.update(name, body);
+    const before = await operators.get(name);
+    const updated = before && (await operators.update(name, body));
     if (!updated) throw operatorNotFound(name);
+    await auditChange(res, audit, { action: 'operator.update', target: `operator ${name}`, before, after: updated });
     res.json(updated);
   });
 
@@ -57,12 +61,15 @@ export function operatorRoutes(services: Pick<Services, 'operators'>): Router {
     const name = nameOf(req);
     const replaced = await operators.replaceToken(name);
     if (!replaced) throw operatorNotFound(name);
+    await auditChange(res, audit, { action: 'operator.token', target: `operator ${name}`, before: null, after: { tokenReplaced: true } });
     res.json({ ...replaced.operator, token: replaced.token });
   });
 
   router.delete('/v1/admin/operators/:name', async (req, res) => {
     const name = nameOf(req);
-    if (!(await operators.delete(name))) throw operatorNotFound(name);
+    const before = await operators.get(name);
+    if (!before || !(await operators.delete(name))) throw operatorNotFound(name);
+    await auditChange(res, audit, { action: 'operator.delete', target: `operator ${name}`, before, after: null });
     res.status(204).end();
   });
 

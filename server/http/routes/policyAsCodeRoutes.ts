@@ -7,10 +7,11 @@ import { exportConfig } from '../../policyAsCode/exportConfig.js';
 import { ConfigApplyFailed, ConfigInvalid, importConfig } from '../../policyAsCode/importConfig.js';
 import { ApiError } from '../apiError.js';
 import { operatorOf } from '../authentication.js';
+import { auditChange } from '../auditTrail.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 
-export type PolicyAsCodeRouteServices = Pick<Services, 'schemes' | 'policies' | 'webhooks' | 'clock'>;
+export type PolicyAsCodeRouteServices = Pick<Services, 'schemes' | 'policies' | 'webhooks' | 'clock' | 'audit'>;
 
 const configPath = '/v1/admin/config';
 /** A whole configuration may be larger than the 16 kB of other requests. */
@@ -58,6 +59,14 @@ export function policyAsCodeRoutes(services: PolicyAsCodeRouteServices, options:
       const author = operatorOf(res).name;
       try {
         const result = await importConfig(document, { ...query, author }, { ...services, validate });
+        if (result.applied && result.changes.length > 0) {
+          await auditChange(res, services.audit, {
+            action: 'config.import',
+            target: 'configuration',
+            before: null,
+            after: { prune: query.prune, changes: result.changes },
+          });
+        }
         res.json(result);
       } catch (error) {
         if (error instanceof ConfigInvalid) throw new ApiError(400, 'CONFIG_INVALID', error.message, { issues: error.issues });

@@ -5,11 +5,13 @@ import { PolicyConflict, PolicyInherited, PolicyRejected, PolicyVersionNotFound 
 import type { PolicyRef, PolicyState, PolicyVersionEntry, SaveOptions, SaveResult } from '../../policies/policyRepository.js';
 import { ApiError } from '../apiError.js';
 import { operatorOf } from '../authentication.js';
+import type { AuditLog } from '../../audit/auditLog.js';
+import { auditChange } from '../auditTrail.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 import { existingScheme } from '../schemeParam.js';
 
-export type PolicyRouteServices = Pick<Services, 'policies' | 'schemes'>;
+export type PolicyRouteServices = Pick<Services, 'policies' | 'schemes' | 'audit'>;
 
 export const restoreDefaultsSchema = z.object({ node: z.string().min(1).max(64).optional() }).strict();
 export const rollbackSchema = z.object({ version: z.number().int().min(1) }).strict();
@@ -54,7 +56,7 @@ export function policyRoutes(services: PolicyRouteServices): Router {
   router.put('/v1/admin/policies/:sceneCode', async (req, res) => {
     const ref = await globalRef(req);
     const result = await saving(() => policies.savePolicy(ref, req.body, saveOptions(req, res)));
-    sendSaved(res, result, await globalView(result.state));
+    await sendSaved(res, services.audit, result, await globalView(result.state));
   });
 
   router.get('/v1/admin/policies/:sceneCode/logging', async (req, res) => {
@@ -65,7 +67,13 @@ export function policyRoutes(services: PolicyRouteServices): Router {
   router.put('/v1/admin/policies/:sceneCode/logging', async (req, res) => {
     const sceneCode = parseSceneCode(req);
     const body = parseInput(loggingSchema, req.body);
-    res.json(loggingView(sceneCode, await policies.setLogging(sceneCode, body.enabled, operatorOf(res).name)));
+    const before = await policies.sceneSettings(sceneCode);
+    const after = await policies.setLogging(sceneCode, body.enabled, operatorOf(res).name);
+    if (before.logging !== after.logging) {
+      const target = policyTarget({ scope: 'global', sceneCode });
+      await auditChange(res, services.audit, { action: 'policy.logging', target, before: { logging: before.logging }, after: { logging: after.logging } });
+    }
+    res.json(loggingView(sceneCode, after));
   });
 
   // ---- scheme policies ----
@@ -92,7 +100,7 @@ export function policyRoutes(services: PolicyRouteServices): Router {
         ? policies.setInheritance(ref.schemeCode, ref.sceneCode, body.inherit, options)
         : policies.savePolicy(ref, body.policy, options),
     );
-    sendSaved(res, result, policyView(result.state));
+    await sendSaved(res, services.audit, result, policyView(result.state));
   });
 
   return router;
@@ -104,7 +112,7 @@ function documentRoutes(
   path: string,
   refOf: (req: Request) => Promise<PolicyRef>,
   viewOf: (state: PolicyState) => Promise<Record<string, unknown>>,
-  { policies }: PolicyRouteServices,
+  { policies, audit }: PolicyRouteServices,
 ): void {
   router.get(path, async (req, res) => {
     const state = await policies.state(await refOf(req));
@@ -114,21 +122,21 @@ function documentRoutes(
   router.patch(path, async (req, res) => {
     const ref = await refOf(req);
     const result = await saving(() => policies.patchPolicy(ref, req.body, saveOptions(req, res)));
-    sendSaved(res, result, await viewOf(result.state));
+    await sendSaved(res, audit, result, await viewOf(result.state));
   });
 
   router.post(`${path}/restore-defaults`, async (req, res) => {
     const ref = await refOf(req);
     const body = parseInput(restoreDefaultsSchema, req.body ?? {});
     const result = await saving(() => policies.restoreDefaults(ref, body.node, saveOptions(req, res)));
-    sendSaved(res, result, await viewOf(result.state));
+    await sendSaved(res, audit, result, await viewOf(result.state));
   });
 
   router.post(`${path}/rollback`, async (req, res) => {
     const ref = await refOf(req);
     const body = parseInput(rollbackSchema, req.body);
     const result = await saving(() => policies.rollback(ref, body.version, saveOptions(req, res)));
-    sendSaved(res, result, await viewOf(result.state));
+    await sendSaved(res, audit, result, await viewOf(result.state));
   });
 
   router.get(`${path}/versions`, async (req, res) => {
@@ -159,7 +167,16 @@ async function saving(save: () => Promise<SaveResult>): Promise<SaveResult> {
   }
 }
 
-function sendSaved(res: Response, result: SaveResult, view: Record<string, unknown>): void {
+async function sendSaved(res: Response, audit: AuditLog, result: SaveResult, view: Record<string, unknown>): Promise<void> {
+  if (result.entry) {
+    const { change, number, diff } = result.entry;
+    await auditChange(res, audit, {
+      action: `policy.${change}`,
+      target: policyTarget(result.state.ref),
+      before: { version: number - 1, ...Object.fromEntries(diff.map((d) => [d.path, d.from])) },
+      after: { version: number, ...Object.fromEntries(diff.map((d) => [d.path, d.to])) },
+    });
+  }
   res.setHeader('ETag', `"${result.state.number}"`).json({ ...view, changed: result.changed, warnings: result.warnings });
 }
 
@@ -181,6 +198,11 @@ export function parseSceneCode(req: Request): SceneCode {
 }
 
 const versionNotFound = (number: string) => new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `policy version ${number} does not exist`);
+
+/** How the audit log names a policy document. */
+export function policyTarget(ref: PolicyRef): string {
+  return ref.scope === 'global' ? `global policy ${ref.sceneCode}` : `scheme ${ref.schemeCode} policy ${ref.sceneCode}`;
+}
 
 export function refView(ref: PolicyRef) {
   return { scope: ref.scope, ...(ref.scope === 'scheme' ? { schemeCode: ref.schemeCode } : {}), sceneCode: ref.sceneCode };
