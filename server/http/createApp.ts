@@ -4,6 +4,7 @@ import { docsRoutes } from './openapi/docsRoutes.js';
 import { adminRoutes } from './routes/adminRoutes.js';
 import { operatorRoutes } from './routes/operatorRoutes.js';
 import { auditRoutes } from './routes/auditRoutes.js';
+import { erasureRoutes } from './routes/erasureRoutes.js';
 import { codeCheckLockRoutes } from './routes/codeCheckLockRoutes.js';
 import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
 import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
@@ -60,6 +61,7 @@ export function createApp(services: Services): Express {
   app.use(adminRoutes(services));
   app.use(operatorRoutes(services));
   app.use(auditRoutes(services));
+  app.use(erasureRoutes(services));
   app.use(simulatorRoutes(services));
   app.use(consoleRoutes());
   app.use(docsRoutes({ simulator: services.simulator !== undefined }));

@@ -306,6 +306,8 @@ describe('the answers of the server conform to the document', () => {
     await call('DELETE', '/v1/admin/operators/{name}', { ...admin, params: { name: 'admin' } }, 409);
     await call('GET', '/v1/admin/audit', { ...admin, query: '?limit=20&action=operator' }, 200);
     await call('GET', '/v1/admin/audit', { ...admin, query: '?limit=x' }, 400);
+    await call('POST', '/v1/admin/erasures', { ...admin, body: { phoneNumber: '13900900009' } }, 200);
+    await call('POST', '/v1/admin/erasures', { ...admin, body: { phoneNumber: 'x' } }, 400);
   });
 
   it('every documented operation was seen answering with its documented success status', () => {

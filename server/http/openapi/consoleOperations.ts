@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { operatorRoles } from '../../operators/operatorRoles.js';
 import { auditQuerySchema } from '../routes/auditRoutes.js';
+import { erasureRequestSchema } from '../routes/erasureRoutes.js';
 import { operatorCreateSchema, operatorNameSchema, operatorUpdateSchema } from '../routes/operatorRoutes.js';
 import type { Operation, Parameter } from './operationTypes.js';
 import { isoTime } from './responseSchemas.js';
@@ -124,7 +125,30 @@ const auditLog: Operation[] = [
   },
 ];
 
-export const consoleOperations: readonly Operation[] = [...operatorAccounts, ...auditLog];
+const erasures: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/admin/erasures',
+    operationId: 'erasePhoneNumber',
+    summary: 'Erase everything kept about one phone number (GDPR art. 17, PIPL art. 47)',
+    description:
+      'Deletes the sessions that name the number (records, logs, traces), its SMS code state and counters, risk and rate-limit counters, its code-check lock, simulator messages, and deny/allow list entries that are exactly the number. Audited, with the number masked.',
+    tag: 'admin: phone numbers',
+    security: 'admin',
+    body: { schema: erasureRequestSchema },
+    success: {
+      status: 200,
+      description: 'what was erased',
+      schema: z.object({
+        phoneNumber: z.string().describe('masked'),
+        erased: z.object({ sessions: z.number().int(), keys: z.number().int(), listEntries: z.number().int() }),
+      }),
+    },
+    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'] },
+  },
+];
+
+export const consoleOperations: readonly Operation[] = [...operatorAccounts, ...auditLog, ...erasures];
 
 export const consoleTags: readonly { name: string; description: string }[] = [
   { name: 'admin: audit', description: 'The audit log of every change.' },
