@@ -19,6 +19,7 @@ import { webhookRoutes } from './routes/webhookRoutes.js';
 import { consoleRoutes } from './routes/consoleRoutes.js';
 import { policyChartRoutes } from './routes/policyChartRoutes.js';
 import { policyImpactRoutes } from './routes/policyImpactRoutes.js';
+import { policyDiagramRoutes } from './routes/policyDiagramRoutes.js';
 import { policyTestPathRoutes } from './routes/policyTestPathRoutes.js';
 import { sessionInsightRoutes } from './routes/sessionInsightRoutes.js';
 import { vendorApiRoutes } from './routes/vendorApiRoutes.js';
@@ -55,6 +56,7 @@ export function createApp(services: Services): Express {
   app.use(codeCheckLockRoutes(services));
   app.use(policyChartRoutes(services));
   app.use(policyImpactRoutes(services));
+  app.use(policyDiagramRoutes(services));
   app.use(policyTestPathRoutes(services));
   app.use(policyRoutes(services));
   app.use(sessionInsightRoutes(services));

@@ -10,8 +10,8 @@ export function roleAllows(role: OperatorRole, needed: OperatorRole): boolean {
   return operatorRoles.indexOf(role) >= operatorRoles.indexOf(needed);
 }
 
-/** POSTs that compute an answer and change nothing: a what-if replay, an impact measurement. */
-const readOnlyPosts = /\/(impact|replay)$/;
+/** POSTs that compute an answer and change nothing: a what-if replay, an impact measurement, a draft's static checks. */
+const readOnlyPosts = /\/(impact|replay|check)$/;
 const editorPaths = [/^\/v1\/admin\/policies(\/|$)/, /^\/v1\/admin\/schemes\/[^/]+\/policies(\/|$)/, /^\/v1\/admin\/sms(\/|$)/];
 
 /** The least role an operator route needs, by method and path (Express or OpenAPI form): the one place this is decided. */

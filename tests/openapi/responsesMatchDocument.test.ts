@@ -227,6 +227,12 @@ describe('the answers of the server conform to the document', () => {
     await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/test-paths', { ...admin, params: schemeParams, query: '?platform=x' }, 400);
     await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/impact', { ...admin, params: schemeParams, body: { policy } }, 200);
     await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/impact', { ...admin, params: schemeParams, body: { policyVersion: 'nope' } }, 404);
+    const diagram = await call('GET', '/v1/admin/policies/{sceneCode}/diagram', { ...admin, params: { sceneCode: '100001' } }, 200);
+    expect(diagram.body.edges).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'start', to: 'endpointRisk' })]));
+    await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/diagram', { ...admin, params: schemeParams }, 200);
+    await call('POST', '/v1/admin/policies/{sceneCode}/check', { ...admin, params: { sceneCode: '100001' }, body: { policy } }, 200);
+    await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/check', { ...admin, params: schemeParams, body: { policy: { nodes: {} } } }, 200);
+    await call('POST', '/v1/admin/policies/{sceneCode}/check', { ...admin, params: { sceneCode: '100001' }, body: { draft: 1 } }, 400);
   });
 
   it('operator: global policies', async () => {

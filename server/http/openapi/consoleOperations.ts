@@ -4,7 +4,10 @@ import { auditQuerySchema } from '../routes/auditRoutes.js';
 import { erasureRequestSchema } from '../routes/erasureRoutes.js';
 import { operatorCreateSchema, operatorNameSchema, operatorUpdateSchema } from '../routes/operatorRoutes.js';
 import type { Operation, Parameter } from './operationTypes.js';
-import { isoTime } from './responseSchemas.js';
+import { isoTime, policyIssueSchema } from './responseSchemas.js';
+import { sceneCodes } from '../../../machines/index.js';
+import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
+import { policyCheckRequestSchema } from '../routes/policyDiagramRoutes.js';
 
 /** The operator console's own routes: operator accounts (and, below, the audit log, erasures, SMS templates). */
 
@@ -85,12 +88,6 @@ const operatorAccounts: Operation[] = [
   },
 ];
 
-/** Schemes answered by several operations, by their names in the document. */
-export const consoleSchemaNames: [z.ZodType, string][] = [
-  [operatorSchema, 'Operator'],
-  [operatorWithTokenSchema, 'OperatorWithToken'],
-];
-
 export const auditEntrySchema = z.object({
   id: z.string(),
   at: isoTime,
@@ -148,7 +145,77 @@ const erasures: Operation[] = [
   },
 ];
 
-export const consoleOperations: readonly Operation[] = [...operatorAccounts, ...auditLog, ...erasures];
+const diagramSchema = z.object({
+  scope: z.enum(['global', 'scheme']),
+  schemeCode: z.string().optional(),
+  sceneCode: z.string(),
+  version: z.number().int(),
+  policyVersion: z.string(),
+  nodes: z.array(
+    z.object({
+      id: z.string().describe('the box: a policy node, or a step of the policy itself (start, proved, verified, failed…)'),
+      policyNode: z.string().describe('the policy node it shows, or `policy`'),
+      enabled: z.boolean().describe('false: switched off (greyed, no routes)'),
+      sessions: z.number().int().describe('of the newest 200 sessions of the scene (and scheme), how many passed through it'),
+    }),
+  ),
+  edges: z.array(z.object({ from: z.string(), to: z.string(), events: z.array(z.string()).describe('what takes this route') })),
+});
+const checkResultSchema = z.object({ ok: z.boolean(), errors: z.array(policyIssueSchema), warnings: z.array(policyIssueSchema) });
+
+function diagramOperations(scope: 'global' | 'scheme'): Operation[] {
+  const base = scope === 'global' ? '/v1/admin/policies/{sceneCode}' : '/v1/admin/schemes/{code}/policies/{sceneCode}';
+  const prefix = scope === 'global' ? 'GlobalPolicy' : 'SchemePolicy';
+  const sceneCode: Parameter = { schema: z.enum(sceneCodes), description: 'the scene: 100001–100005' };
+  const pathParams: Record<string, Parameter> =
+    scope === 'global' ? { sceneCode } : { code: { schema: schemeCodeSchema, description: 'the scheme code' }, sceneCode };
+  const notFound = scope === 'global' ? ['SCENE_NOT_FOUND'] : ['SCHEME_NOT_FOUND', 'SCENE_NOT_FOUND'];
+  return [
+    {
+      method: 'get',
+      path: `${base}/diagram`,
+      operationId: `get${prefix}Diagram`,
+      summary: 'The policy diagram: its nodes, the routes its settings make, and live counts',
+      description: 'The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes.',
+      tag: 'admin: policies',
+      security: 'admin',
+      pathParams,
+      success: { status: 200, description: 'the diagram', schema: diagramSchema },
+      errors: { 404: notFound },
+    },
+    {
+      method: 'post',
+      path: `${base}/check`,
+      operationId: `check${prefix}Draft`,
+      summary: 'The static checks of a draft policy, before it is saved (saves nothing)',
+      tag: 'admin: policies',
+      security: 'admin',
+      pathParams,
+      body: { schema: policyCheckRequestSchema },
+      success: { status: 200, description: 'the errors that would refuse the save, and the warnings', schema: checkResultSchema },
+      errors: { 400: ['VALIDATION_FAILED'], 404: notFound },
+    },
+  ];
+}
+
+/** Request schemas several operations take, by their names in the document. */
+export const consoleRequestNames: [z.ZodType, string][] = [[policyCheckRequestSchema, 'PolicyCheckRequest']];
+
+/** Schemes answered by several operations, by their names in the document. */
+export const consoleSchemaNames: [z.ZodType, string][] = [
+  [operatorSchema, 'Operator'],
+  [operatorWithTokenSchema, 'OperatorWithToken'],
+  [diagramSchema, 'PolicyDiagram'],
+  [checkResultSchema, 'PolicyCheckResult'],
+];
+
+export const consoleOperations: readonly Operation[] = [
+  ...operatorAccounts,
+  ...auditLog,
+  ...erasures,
+  ...diagramOperations('global'),
+  ...diagramOperations('scheme'),
+];
 
 export const consoleTags: readonly { name: string; description: string }[] = [
   { name: 'admin: audit', description: 'The audit log of every change.' },

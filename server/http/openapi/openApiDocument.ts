@@ -1,5 +1,5 @@
 import { requiredRole } from '../../operators/operatorRoles.js';
-import { consoleSchemaNames } from './consoleOperations.js';
+import { consoleRequestNames, consoleSchemaNames } from './consoleOperations.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { phoneListsViewSchema } from '../routes/phoneListRoutes.js';
@@ -52,6 +52,7 @@ const requestNames = new Map<z.ZodType, string>([
   [impactRequestSchema, 'PolicyImpactRequest'],
   [restoreDefaultsSchema, 'RestoreDefaultsRequest'],
   [rollbackSchema, 'RollbackRequest'],
+  ...consoleRequestNames,
 ]);
 const responseNames = new Map<z.ZodType, string>([
   [errorResponseSchema, 'Error'],

@@ -302,7 +302,7 @@ const policyViewFields = {
 };
 export const policyViewSchema = z.object(policyViewFields);
 
-const policyIssueSchema = z.object({ code: z.string(), node: z.string(), setting: z.string().optional(), message: z.string() });
+export const policyIssueSchema = z.object({ code: z.string(), node: z.string(), setting: z.string().optional(), message: z.string() });
 export const savedPolicySchema = z.object({
   ...policyViewFields,
   changed: z.boolean().describe('false when the save changed nothing (no version was made)'),
