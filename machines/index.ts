@@ -8,3 +8,4 @@ export * from './policy/policySchema.js';
 export * from './policy/defaultPolicies.js';
 export { dottedStatePath, stateValueLeafPaths } from './dottedStatePath.js';
 export { testPathsOf, type TestPaths, type TestPath, type TestStep, type TestPathCoverage, type TestPathsOptions } from './testModel/index.js';
+export { policyDiagram, type PolicyDiagram, type DiagramNode, type DiagramEdge } from './policy/policyDiagram.js';

@@ -34,6 +34,8 @@ import { RateLimits } from './limits/rateLimits.js';
 import { Metrics } from './observability/metrics.js';
 import { PolicyRepository } from './policies/policyRepository.js';
 import { PhoneListRepository } from './risk/phoneListRepository.js';
+import { OperatorRepository } from './operators/operatorRepository.js';
+import { AuditLog } from './audit/auditLog.js';
 import { PolicyRiskAssessor } from './risk/policyRiskAssessor.js';
 import { SchemeRepository } from './schemes/schemeRepository.js';
 import type { Scheme } from './schemes/schemeSchema.js';
@@ -93,6 +95,8 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const verifyTokens = new VerifyTokenStore(kv, config.verifyTokenTtlSeconds * 1000, serverSecret.value);
   const uplinkCodes = new UplinkCodes(kv);
   const phoneLists = new PhoneListRepository(kv);
+  const operators = new OperatorRepository(kv, serverSecret.value, clock);
+  const audit = new AuditLog(kv, clock);
   const webhooks = new WebhookRepository(kv, serverSecret.value, clock);
   const metrics = new Metrics();
   const limits = new RateLimits(storage, config.rateLimits, { clock, metrics, logger });
@@ -225,6 +229,8 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     uplinkCodes,
     webhooks,
     phoneLists,
+    operators,
+    audit,
     adminToken: adminToken.value,
     uplinkWebhookSecret: uplinkWebhookSecret.value,
     metrics,

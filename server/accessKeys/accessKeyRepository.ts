@@ -70,6 +70,11 @@ export class AccessKeyRepository {
     return stored ? { key: publicView(stored), secret: this.secretBox.open(stored.encryptedSecret) } : null;
   }
 
+  async get(id: string): Promise<AccessKey | null> {
+    const stored = await this.load(id);
+    return stored ? publicView(stored) : null;
+  }
+
   async setEnabled(id: string, enabled: boolean): Promise<AccessKey | null> {
     for (;;) {
       const raw = await this.kv.get(keyOf(id));

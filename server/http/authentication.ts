@@ -1,6 +1,8 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { AccessKey, AccessKeyRepository } from '../accessKeys/accessKeyRepository.js';
 import { constantTimeEqual } from '../accessKeys/accessKeyRepository.js';
+import { bootstrapOperator, type Operator, type OperatorRepository } from '../operators/operatorRepository.js';
+import { requiredRole, roleAllows } from '../operators/operatorRoles.js';
 import type { AuthTokenClaims, AuthTokens } from '../tokens/authTokens.js';
 import { ApiError } from './apiError.js';
 
@@ -29,11 +31,35 @@ export async function authenticateClient(req: Request, authTokens: AuthTokens, n
   return claims;
 }
 
-/** Operators: Bearer admin token. */
-export function authenticateAdmin(req: Request, adminToken: string): void {
+/** Operators: Bearer `ADMIN_TOKEN` (the bootstrap admin) or an operator's own token. */
+export async function authenticateOperator(req: Request, deps: { operators: OperatorRepository; adminToken: string }): Promise<Operator> {
   const token = credentialsOf(req, 'Bearer');
-  if (!token || !constantTimeEqual(token, adminToken))
-    throw new ApiError(401, 'ADMIN_UNAUTHORIZED', 'the admin token is required (Authorization: Bearer <ADMIN_TOKEN>)');
+  if (token && constantTimeEqual(token, deps.adminToken)) return bootstrapOperator;
+  const operator = token ? await deps.operators.authenticate(token) : null;
+  if (!operator) throw new ApiError(401, 'ADMIN_UNAUTHORIZED', 'an operator token is required (Authorization: Bearer <ADMIN_TOKEN or an operator token>)');
+  return operator;
+}
+
+/**
+ * Every `/v1/admin` route: the caller must be an operator whose role allows the route
+ * (`requiredRole`), or it gets 401 / 403 before the route runs. Routes read who it is with `operatorOf`.
+ */
+export function operatorAccess(deps: { operators: OperatorRepository; adminToken: string }): RequestHandler {
+  return async (req, res, next) => {
+    const operator = await authenticateOperator(req, deps);
+    const needed = requiredRole(req.method, req.baseUrl + req.path);
+    if (!roleAllows(operator.role, needed))
+      throw new ApiError(403, 'OPERATOR_ROLE_REQUIRED', `operator ${operator.name} is a ${operator.role}; this needs the ${needed} role`);
+    res.locals.operator = operator;
+    next();
+  };
+}
+
+/** The operator `operatorAccess` let through. */
+export function operatorOf(res: Response): Operator {
+  const operator = res.locals.operator as Operator | undefined;
+  if (!operator) throw new Error('operator route without operatorAccess in front of it');
+  return operator;
 }
 
 /** Prometheus: Bearer `METRICS_TOKEN`, only when one is configured. */

@@ -18,6 +18,8 @@ import type { AuthTokens } from '../tokens/authTokens.js';
 import type { VerifyTokenStore } from '../tokens/verifyTokenStore.js';
 import type { WebhookRepository } from '../webhooks/webhookRepository.js';
 import type { PhoneListRepository } from '../risk/phoneListRepository.js';
+import type { OperatorRepository } from '../operators/operatorRepository.js';
+import type { AuditLog } from '../audit/auditLog.js';
 
 /** What the HTTP layer is given by the composition root. */
 export interface Services {
@@ -34,6 +36,8 @@ export interface Services {
   uplinkCodes: UplinkCodes;
   webhooks: WebhookRepository;
   phoneLists: PhoneListRepository;
+  operators: OperatorRepository;
+  audit: AuditLog;
   adminToken: string;
   /** Signs the SMS provider's inbound uplink-SMS webhooks. */
   uplinkWebhookSecret: string;

@@ -93,6 +93,8 @@ export interface SaveResult {
   /** False when the save changed nothing (no version was created). */
   changed: boolean;
   warnings: PolicyIssue[];
+  /** The version the save created (when it changed something). */
+  entry?: PolicyVersionEntry;
 }
 
 export interface SaveOptions {
@@ -348,7 +350,7 @@ export class PolicyRepository {
         continue;
       }
       await this.afterCommit(ref, nextDoc);
-      return { state: this.stateOf(ref, this.contextOf(ref, nextDoc, global)), changed: true, warnings };
+      return { state: this.stateOf(ref, this.contextOf(ref, nextDoc, global)), changed: true, warnings, entry };
     }
   }
 

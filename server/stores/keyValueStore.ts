@@ -30,6 +30,8 @@ export interface KeyValueStore {
   addToSet(key: string, member: string): Promise<void>;
   removeFromSet(key: string, member: string): Promise<void>;
   setMembers(key: string): Promise<string[]>;
+  /** Every key containing `text` (letters, digits, `-`, `_`, `.`, `:`, `%`): for erasing what is kept about one subject. Slow: a scan of the store. */
+  keysContaining(text: string): Promise<string[]>;
   /** Milliseconds until the key expires, or null if it has no TTL or does not exist. */
   ttlMs(key: string): Promise<number | null>;
 }

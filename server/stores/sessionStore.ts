@@ -76,6 +76,10 @@ export interface SessionStore {
   dueSessions(now: number, limit: number): Promise<string[]>;
   /** Sessions with an outbox action created at or before `createdBefore`. */
   staleWork(createdBefore: number, limit: number): Promise<string[]>;
+  /** Every stored session id (a scan of the store: for erasure, not for a request path). */
+  allIds(): Promise<string[]>;
+  /** Deletes a session, its log and its places in the indexes. */
+  delete(id: string): Promise<void>;
   /** Drops a session that no longer exists from the indexes. */
   forget(id: string): Promise<void>;
 }

@@ -32,3 +32,8 @@ export function assertSessionWrite({ record, expectedVersion, entries }: Session
     throw new RangeError(`Record version must be ${first + entries.length - 1}, got ${record.version}`);
   }
 }
+
+/** Text a key search may look for: nothing a glob would read as a pattern. */
+export function assertPlainText(text: string): void {
+  if (!/^[A-Za-z0-9_.:%-]{3,}$/.test(text)) throw new RangeError(`a key search needs 3 or more plain characters, got ${JSON.stringify(text)}`);
+}

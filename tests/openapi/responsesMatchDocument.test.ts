@@ -227,6 +227,12 @@ describe('the answers of the server conform to the document', () => {
     await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/test-paths', { ...admin, params: schemeParams, query: '?platform=x' }, 400);
     await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/impact', { ...admin, params: schemeParams, body: { policy } }, 200);
     await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/impact', { ...admin, params: schemeParams, body: { policyVersion: 'nope' } }, 404);
+    const diagram = await call('GET', '/v1/admin/policies/{sceneCode}/diagram', { ...admin, params: { sceneCode: '100001' } }, 200);
+    expect(diagram.body.edges).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'start', to: 'endpointRisk' })]));
+    await call('GET', '/v1/admin/schemes/{code}/policies/{sceneCode}/diagram', { ...admin, params: schemeParams }, 200);
+    await call('POST', '/v1/admin/policies/{sceneCode}/check', { ...admin, params: { sceneCode: '100001' }, body: { policy } }, 200);
+    await call('POST', '/v1/admin/schemes/{code}/policies/{sceneCode}/check', { ...admin, params: schemeParams, body: { policy: { nodes: {} } } }, 200);
+    await call('POST', '/v1/admin/policies/{sceneCode}/check', { ...admin, params: { sceneCode: '100001' }, body: { draft: 1 } }, 400);
   });
 
   it('operator: global policies', async () => {
@@ -234,12 +240,7 @@ describe('the answers of the server conform to the document', () => {
     await call('GET', '/v1/admin/policies', admin, 200);
     const read = await call('GET', '/v1/admin/policies/{sceneCode}', { ...admin, params: scene }, 200);
     await call('PUT', '/v1/admin/policies/{sceneCode}', { ...admin, params: scene, body: { ...read.body.policy, sessionTtlSeconds: 500 } }, 200);
-    await call(
-      'PATCH',
-      '/v1/admin/policies/{sceneCode}',
-      { ...admin, params: scene, body: { sessionTtlSeconds: 400 }, headers: { 'x-numberflow-author': 'openapi' } },
-      200,
-    );
+    await call('PATCH', '/v1/admin/policies/{sceneCode}', { ...admin, params: scene, body: { sessionTtlSeconds: 400 } }, 200);
     await call('PATCH', '/v1/admin/policies/{sceneCode}', { ...admin, params: scene, body: { sessionTtlSeconds: 1 } }, 400);
     await call('PATCH', '/v1/admin/policies/{sceneCode}', { ...admin, params: scene, body: { sessionTtlSeconds: 300 }, headers: { 'if-match': '"1"' } }, 409);
     await call('GET', '/v1/admin/policies/{sceneCode}/versions', { ...admin, params: scene }, 200);
@@ -318,6 +319,26 @@ describe('the answers of the server conform to the document', () => {
       200,
     );
     expect((await call('POST', '/demo/api/verify', { body: { verifyToken: verified.body.verifyToken } }, 200)).body).toMatchObject({ verifyResult: 'PASS' });
+  });
+
+  it('operator accounts and roles', async () => {
+    await call('GET', '/v1/admin/me', admin, 200);
+    const created = await call('POST', '/v1/admin/operators', { ...admin, body: { name: 'openapi-viewer', role: 'viewer' } }, 201);
+    const viewer = { auth: { bearer: created.body.token as string } };
+    await call('GET', '/v1/admin/operators', viewer, 200);
+    await call('POST', '/v1/admin/operators', { ...viewer, body: { name: 'nope', role: 'admin' } }, 403);
+    await call('POST', '/v1/admin/operators', { ...admin, body: { name: 'openapi-viewer', role: 'viewer' } }, 409);
+    const params = { name: 'openapi-viewer' };
+    await call('PATCH', '/v1/admin/operators/{name}', { ...admin, params, body: { role: 'editor' } }, 200);
+    await call('PATCH', '/v1/admin/operators/{name}', { ...admin, params, body: {} }, 400);
+    await call('POST', '/v1/admin/operators/{name}/token', { ...admin, params }, 200);
+    await call('DELETE', '/v1/admin/operators/{name}', { ...admin, params }, 204);
+    await call('DELETE', '/v1/admin/operators/{name}', { ...admin, params }, 404);
+    await call('DELETE', '/v1/admin/operators/{name}', { ...admin, params: { name: 'admin' } }, 409);
+    await call('GET', '/v1/admin/audit', { ...admin, query: '?limit=20&action=operator' }, 200);
+    await call('GET', '/v1/admin/audit', { ...admin, query: '?limit=x' }, 400);
+    await call('POST', '/v1/admin/erasures', { ...admin, body: { phoneNumber: '13900900009' } }, 200);
+    await call('POST', '/v1/admin/erasures', { ...admin, body: { phoneNumber: 'x' } }, 400);
   });
 
   it('every documented operation was seen answering with its documented success status', () => {

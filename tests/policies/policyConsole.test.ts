@@ -3,13 +3,20 @@ import { defaultPolicy, scenes } from '../../machines/index.js';
 import { androidScheme } from '../support/fusionAuthFlow.js';
 import { useTestServer } from '../support/useTestServer.js';
 
-const ctx = useTestServer();
+/** Editors whose names the versions record as their authors. */
+const tokens = new Map<string, string>();
+const ctx = useTestServer({}, async ({ server }) => {
+  for (const name of ['alice', 'bob', 'carol', 'ops']) {
+    const created = await server.api.post('/v1/admin/operators', { name, role: 'editor' }, 'admin');
+    tokens.set(name, created.body.token);
+  }
+});
 
-/** An admin call; `author` goes in X-Numberflow-Author. */
+/** An operator call: the bootstrap admin's unless `by(author)` signs it. */
 function admin(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  return ctx.server.api.request(method, path, { auth: 'admin', ...(body !== undefined ? { body } : {}), headers });
+  return ctx.server.api.request(method, path, { auth: headers.authorization ? 'none' : 'admin', ...(body !== undefined ? { body } : {}), headers });
 }
-const by = (author: string) => ({ 'x-numberflow-author': author });
+const by = (author: string) => ({ authorization: `Bearer ${tokens.get(author)}` });
 
 let schemeCount = 0;
 async function newScheme(): Promise<string> {
@@ -262,8 +269,10 @@ describe('bad requests', () => {
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatchObject({ code: 'POLICY_VERSION_CONFLICT', details: { currentVersion: current } });
 
-    const badAuthor = await admin('PATCH', '/v1/admin/policies/100001', { sessionTtlSeconds: 500 }, { 'x-numberflow-author': ' ' });
-    expect(badAuthor.status).toBe(400);
+    // The author is the operator who signs, whatever a header claims.
+    const claimed = await admin('PATCH', '/v1/admin/policies/100001', { sessionTtlSeconds: 500 }, { ...by('alice'), 'x-numberflow-author': 'mallory' });
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.updatedBy).toBe('alice');
     expect((await admin('PUT', `/v1/admin/schemes/${code}/policies/100001`, { inherit: 'yes' })).status).toBe(400);
     expect((await admin('POST', '/v1/admin/policies/100001/rollback', { version: 0 })).status).toBe(400);
   });

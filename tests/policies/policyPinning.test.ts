@@ -5,7 +5,7 @@ import { useTestServer } from '../support/useTestServer.js';
 const ctx = useTestServer();
 
 function admin(method: string, path: string, body?: unknown) {
-  return ctx.server.api.request(method, path, { auth: 'admin', ...(body !== undefined ? { body } : {}), headers: { 'x-numberflow-author': 'pinning test' } });
+  return ctx.server.api.request(method, path, { auth: 'admin', ...(body !== undefined ? { body } : {}) });
 }
 
 async function newScheme(code: string) {

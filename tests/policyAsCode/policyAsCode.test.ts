@@ -52,7 +52,7 @@ async function exportDocument(api: ApiClient): Promise<any> {
 }
 
 function importDocument(api: ApiClient, document: unknown, query = '', headers: Record<string, string> = {}) {
-  return api.request('POST', `/v1/admin/config${query}`, { auth: 'admin', body: document, headers });
+  return api.request('POST', `/v1/admin/config${query}`, { auth: headers.authorization ? 'none' : 'admin', body: document, headers });
 }
 
 function importYaml(api: ApiClient, text: string, query = '', contentType = 'application/yaml') {
@@ -108,7 +108,8 @@ describe('round trip', () => {
     const target = await emptyServer();
     expect((await exportDocument(target.api)).schemes).toEqual([]);
 
-    const imported = await ok(importDocument(target.api, JSON.parse(source), '', { 'x-numberflow-author': 'ci-bot' }));
+    const ciBot = await ok(target.api.post('/v1/admin/operators', { name: 'ci-bot', role: 'admin' }, 'admin'), 201);
+    const imported = await ok(importDocument(target.api, JSON.parse(source), '', { authorization: `Bearer ${ciBot.body.token}` }));
     expect(imported.body).toMatchObject({ dryRun: false, applied: true, prune: false, warnings: [] });
     const changes = imported.body.changes as { kind: string; action: string; key: string }[];
     expect(changes.filter((c) => c.kind === 'scheme').map((c) => [c.action, c.key])).toEqual(
@@ -145,7 +146,7 @@ describe('round trip', () => {
     expect(await exportText(target.api)).toBe(await exportText(ctx.server.api));
   });
 
-  it('a hand-written YAML document with comments is imported; the default author is import', async () => {
+  it('a hand-written YAML document with comments is imported, authored by the operator who signed it', async () => {
     const target = await emptyServer();
     const yaml = [
       '# kept in git',
@@ -181,7 +182,7 @@ describe('round trip', () => {
     ]);
     expect(document.policies.schemes.FA888000000000001['100001'].policy.sessionTtlSeconds).toBe(120);
     const versions = await ok(admin(target.api, 'GET', '/v1/admin/schemes/FA888000000000001/policies/100001/versions'));
-    expect(versions.body.versions[0].author).toBe('import');
+    expect(versions.body.versions[0].author).toBe('admin');
   });
 
   it('a YAML document larger than the 16 kB JSON limit is accepted', async () => {

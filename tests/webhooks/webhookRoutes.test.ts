@@ -3,7 +3,10 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { operatorAccess } from '../../server/http/authentication.js';
+import { AuditLog } from '../../server/audit/auditLog.js';
 import { errorHandler } from '../../server/http/errorHandler.js';
+import { OperatorRepository } from '../../server/operators/operatorRepository.js';
 import { webhookRoutes } from '../../server/http/routes/webhookRoutes.js';
 import { SchemeRepository } from '../../server/schemes/schemeRepository.js';
 import { createMemoryStorage } from '../../server/stores/memory/createMemoryStorage.js';
@@ -28,7 +31,8 @@ async function startApp({ production = false } = {}) {
   const scheme = await schemes.create({ ...android, code: 'FA100000000000001' });
   const app = express();
   app.use(express.json());
-  app.use(webhookRoutes({ repository, schemes, adminToken, production }));
+  app.use('/v1/admin', operatorAccess({ operators: new OperatorRepository(storage.kv, 'server-secret-0123456789abcdefghijklmnop', Date.now), adminToken }));
+  app.use(webhookRoutes({ repository, schemes, audit: new AuditLog(storage.kv, Date.now), production }));
   app.use(errorHandler(pino({ level: 'silent' })));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -1,5 +1,7 @@
-// The numberflow console: state charts for product owners, sessions, live steps and replays for
-// testers. Plain browser JavaScript over the operator API (Bearer admin token); no build step.
+// The numberflow console: schemes, policies and the audit log for operators, state charts for
+// product owners, sessions, live steps and replays for testers. Plain browser JavaScript over the
+// operator API (Bearer operator token); no build step.
+import { auditView, policiesView, schemesView } from './operatorPages.js';
 
 const tokenKey = 'numberflow.adminToken';
 const scenes = ['100001', '100002', '100003', '100004', '100005'];
@@ -33,7 +35,7 @@ const json = async (path, options) => (await api(path, options)).json();
 const text = async (path, options) => (await api(path, options)).text();
 
 function show(sectionId) {
-  for (const id of ['sign-in', 'charts-view', 'sessions-view', 'session-view']) $(id).hidden = id !== sectionId;
+  for (const id of ['sign-in', 'schemes-view', 'policies-view', 'audit-view', 'charts-view', 'sessions-view', 'session-view']) $(id).hidden = id !== sectionId;
   const nav = sectionId === 'session-view' ? 'sessions' : sectionId.replace('-view', '');
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (link.dataset.nav === nav) link.setAttribute('aria-current', 'page');
@@ -411,6 +413,8 @@ function stateText(value) {
 
 function signOut() {
   sessionStorage.removeItem(tokenKey);
+  document.body.className = '';
+  $('signed-in-as').textContent = '';
   stopCurrentView();
   show('sign-in');
 }
@@ -423,7 +427,12 @@ async function route() {
   const params = new URLSearchParams(query ?? '');
   const sessionMatch = /^\/sessions\/([\w-]+)$/.exec(path ?? '');
   try {
+    const ui = { $, api, json, element, show, every, Unauthorized, signOut, table, scenes, sceneNames };
+    if (!document.body.className) await whoAmI();
     if (sessionMatch) stopCurrentView = await sessionView(sessionMatch[1]);
+    else if (path === '/schemes') stopCurrentView = await schemesView(ui, params);
+    else if (path === '/policies') stopCurrentView = await policiesView(ui, params);
+    else if (path === '/audit') stopCurrentView = await auditView(ui);
     else if (path === '/sessions') stopCurrentView = await sessionsView();
     else stopCurrentView = await chartsView(params);
   } catch (error) {
@@ -432,17 +441,24 @@ async function route() {
   }
 }
 
+/** Who signed in: the page hides what the role may not change (the API refuses it anyway). */
+async function whoAmI() {
+  const me = await json('/v1/admin/me');
+  document.body.className = me.role;
+  $('signed-in-as').textContent = `${me.name} (${me.role})`;
+}
+
 $('sign-in-form').onsubmit = async (event) => {
   event.preventDefault();
   sessionStorage.setItem(tokenKey, $('admin-token').value.trim());
   try {
-    await api('/v1/admin/schemes');
+    await whoAmI();
     $('sign-in-error').textContent = '';
     $('admin-token').value = '';
     route();
   } catch (error) {
     sessionStorage.removeItem(tokenKey);
-    $('sign-in-error').textContent = error instanceof Unauthorized ? 'That is not the admin token.' : error.message;
+    $('sign-in-error').textContent = error instanceof Unauthorized ? 'That is not the admin token, nor an operator token.' : error.message;
   }
 };
 $('sign-out').onclick = signOut;

@@ -1,3 +1,5 @@
+import { requiredRole } from '../../operators/operatorRoles.js';
+import { consoleRequestNames, consoleSchemaNames } from './consoleOperations.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { phoneListsViewSchema } from '../routes/phoneListRoutes.js';
@@ -50,6 +52,7 @@ const requestNames = new Map<z.ZodType, string>([
   [impactRequestSchema, 'PolicyImpactRequest'],
   [restoreDefaultsSchema, 'RestoreDefaultsRequest'],
   [rollbackSchema, 'RollbackRequest'],
+  ...consoleRequestNames,
 ]);
 const responseNames = new Map<z.ZodType, string>([
   [errorResponseSchema, 'Error'],
@@ -64,6 +67,7 @@ const responseNames = new Map<z.ZodType, string>([
   [codeCheckLockSchema, 'CodeCheckLock'],
   [nextActionSchema, 'NextAction'],
   [schemeSchema, 'Scheme'],
+  ...consoleSchemaNames,
   [accessKeySchema, 'AccessKey'],
   [webhookSchema, 'Webhook'],
   [policySchema, 'Policy'],
@@ -78,7 +82,12 @@ const responseNames = new Map<z.ZodType, string>([
 const securitySchemes = {
   appBackend: { type: 'http', scheme: 'basic', description: "An app backend's access key: HTTP Basic with `id:secret`." },
   client: { type: 'http', scheme: 'bearer', description: 'A client: the auth token its app backend got from `POST /v1/fusion-auth/token`.' },
-  admin: { type: 'http', scheme: 'bearer', description: 'The operator: the `ADMIN_TOKEN`.' },
+  admin: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An operator: the `ADMIN_TOKEN` (the bootstrap admin) or an operator token from `POST /v1/admin/operators`. A viewer may read; an editor may also change policies and SMS templates; an admin may change everything. A role too low for a route answers 403 OPERATOR_ROLE_REQUIRED.',
+  },
   metrics: {
     type: 'http',
     scheme: 'bearer',
@@ -311,6 +320,7 @@ export function errorCodesOf(op: Operation): [ErrorStatus, string[]][] {
   if (op.body) add(400, 'MALFORMED_JSON', 'MALFORMED_BODY');
   for (const [status, list] of Object.entries(op.errors ?? {})) add(Number(status) as ErrorStatus, ...list);
   if (op.security !== 'none') add(401, unauthorizedCode[op.security]);
+  if (op.security === 'admin' && requiredRole(op.method, op.path) !== 'viewer') add(403, 'OPERATOR_ROLE_REQUIRED');
   if (op.body) add(413, 'BODY_TOO_LARGE');
   if (op.body) add(415, 'UNSUPPORTED_ENCODING', 'UNSUPPORTED_CHARSET');
   if (op.rateLimited) add(429, 'RATE_LIMITED');

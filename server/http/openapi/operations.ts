@@ -6,15 +6,7 @@ import { clientEventSchema } from '../clientEventSchema.js';
 import { accessKeyIdSchema, accessKeyRequestSchema, listLimitSchema } from '../routes/adminRoutes.js';
 import { tokenRequestSchema, verifyRequestSchema } from '../routes/fusionAuthRoutes.js';
 import { checkCodeSchema, getMobileSchema, sendCodeSchema, verifyMobileSchema } from '../routes/plainVerificationRoutes.js';
-import {
-  authorHeader,
-  authorSchema,
-  inheritanceSchema,
-  loggingSchema,
-  restoreDefaultsSchema,
-  rollbackSchema,
-  versionNumberSchema,
-} from '../routes/policyRoutes.js';
+import { inheritanceSchema, loggingSchema, restoreDefaultsSchema, rollbackSchema, versionNumberSchema } from '../routes/policyRoutes.js';
 import { startSessionSchema } from '../routes/sessionRoutes.js';
 import { inboundSmsSchema } from '../routes/inboundSmsRoutes.js';
 import { phoneListsSchema, phoneListsViewSchema } from '../routes/phoneListRoutes.js';
@@ -31,6 +23,7 @@ import { sessionIdPattern } from '../sessionId.js';
 import { vendorActions } from '../../vendorApi/vendorActions.js';
 import type { Operation, Parameter } from './operationTypes.js';
 import { clientModuleOperations, demoOperations } from './demoOperations.js';
+import { consoleOperations, consoleTags } from './consoleOperations.js';
 import {
   accessKeyListSchema,
   accessKeySchema,
@@ -87,7 +80,6 @@ const sceneCode: Parameter = { schema: z.enum(sceneCodes), description: 'the sce
 const versionNumber: Parameter = { schema: versionNumberSchema, description: 'a version number of the document, 1, 2, 3…' };
 
 const policySaveHeaders: Record<string, Parameter> = {
-  [authorHeader]: { schema: authorSchema, description: 'who makes the change; recorded in the version (default `admin`)' },
   'if-match': {
     schema: z.string(),
     description: 'save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT',
@@ -770,7 +762,6 @@ const adminPolicies: Operation[] = [
     tag: 'admin: policies',
     security: 'admin',
     pathParams: { sceneCode },
-    headers: { [authorHeader]: policySaveHeaders[authorHeader]! },
     body: { schema: loggingSchema },
     success: { status: 200, description: 'the logging switch', schema: policyLoggingSchema },
     errors: { 400: ['VALIDATION_FAILED'], 404: ['SCENE_NOT_FOUND'] },
@@ -836,14 +827,13 @@ const adminConfig: Operation[] = [
     operationId: 'importConfig',
     summary: 'Import a document: make the store match it (policy as code)',
     description:
-      'The document is the desired state of what it names; `prune=true` also removes or resets what it does not name. It is refused whole (400 CONFIG_INVALID, each problem at its path) before anything is written; `dryRun=true` only reports the changes. Policy versions it makes carry the author of `X-Numberflow-Author` (default `import`). The document may be up to 1 MB, as JSON or YAML.',
+      'The document is the desired state of what it names; `prune=true` also removes or resets what it does not name. It is refused whole (400 CONFIG_INVALID, each problem at its path) before anything is written; `dryRun=true` only reports the changes. Policy versions it makes carry the signed-in operator as author. The document may be up to 1 MB, as JSON or YAML.',
     tag: 'admin: config',
     security: 'admin',
     query: {
       dryRun: { schema: booleanFlag, description: '`true`: report the changes, write nothing' },
       prune: { schema: booleanFlag, description: '`true`: also remove or reset what the document does not name' },
     },
-    headers: { [authorHeader]: { schema: authorSchema, description: 'the author of the policy versions the import makes (default `import`)' } },
     body: {
       schema: configDocumentSchema,
       alternatives: { 'application/yaml': 'the document as YAML (also `text/yaml`, `application/x-yaml`, `text/x-yaml`)' },
@@ -1035,6 +1025,7 @@ export const operations: readonly Operation[] = [
   ...simulator,
   ...recycled,
   ...inboundSms,
+  ...consoleOperations,
   ...vendorCompatible,
   ...demoOperations,
 ];
@@ -1050,6 +1041,7 @@ export const tags: readonly { name: string; description: string }[] = [
   { name: 'admin: access keys', description: "The app backends' access keys." },
   { name: 'admin: sessions', description: 'Sessions, their context and their traces.' },
   { name: 'admin: phone numbers', description: "A number's SMS code-check lock: seen and lifted by the operator." },
+  ...consoleTags,
   { name: 'simulator', description: 'What a carrier SDK, an SMS handset and a user would do; only while the simulator adapters are active.' },
   { name: 'demo', description: 'The H5 demo (`/demo`) and the small app backend it needs; only while the simulator adapters are active.' },
   { name: 'health', description: 'Liveness, readiness and metrics.' },

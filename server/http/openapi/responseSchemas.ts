@@ -18,7 +18,7 @@ import type { SessionView } from '../sessionView.js';
  */
 
 /** The server writes times with `toISOString()`; documented by format rather than zod's long ISO pattern. */
-const isoTime = z.string().meta({ format: 'date-time', description: 'ISO 8601 date-time' });
+export const isoTime = z.string().meta({ format: 'date-time', description: 'ISO 8601 date-time' });
 const epochMs = z.number().int().describe('epoch milliseconds');
 const sceneCode = z.enum(sceneCodes);
 
@@ -307,7 +307,7 @@ const policyViewFields = {
 };
 export const policyViewSchema = z.object(policyViewFields);
 
-const policyIssueSchema = z.object({ code: z.string(), node: z.string(), setting: z.string().optional(), message: z.string() });
+export const policyIssueSchema = z.object({ code: z.string(), node: z.string(), setting: z.string().optional(), message: z.string() });
 export const savedPolicySchema = z.object({
   ...policyViewFields,
   changed: z.boolean().describe('false when the save changed nothing (no version was made)'),

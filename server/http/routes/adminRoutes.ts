@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { schemeInputSchema } from '../../schemes/schemeSchema.js';
 import { ApiError } from '../apiError.js';
-import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
 import { operatorContext, operatorSessionView, statePath } from '../sessionView.js';
 import { parseInput } from '../validation.js';
+import { auditChange } from '../auditTrail.js';
 import { existingScheme, parseSchemeCode, schemeNotFound } from '../schemeParam.js';
 
 export const accessKeyRequestSchema = z
@@ -22,10 +22,6 @@ export const listLimitSchema = z.coerce.number().int().min(1).max(1000).default(
 /** The operator's API (Bearer admin token): schemes, access keys, sessions and their traces. */
 export function adminRoutes(services: Services): Router {
   const router = Router();
-  router.use('/v1/admin', (req, _res, next) => {
-    authenticateAdmin(req, services.adminToken);
-    next();
-  });
 
   router.get('/v1/admin/schemes', async (_req, res) => {
     res.json({ schemes: await services.schemes.list() });
@@ -35,6 +31,7 @@ export function adminRoutes(services: Services): Router {
     const input = parseInput(schemeInputSchema, req.body);
     const scheme = await services.schemes.create(input);
     if (!scheme) throw new ApiError(409, 'SCHEME_EXISTS', `scheme ${input.code} already exists`);
+    await auditChange(res, services.audit, { action: 'scheme.create', target: `scheme ${scheme.code}`, before: null, after: scheme });
     res.status(201).location(`/v1/admin/schemes/${scheme.code}`).json(scheme);
   });
 
@@ -46,16 +43,20 @@ export function adminRoutes(services: Services): Router {
     const code = parseSchemeCode(req);
     const input = parseInput(schemeInputSchema, req.body);
     if (input.code !== undefined && input.code !== code) throw new ApiError(400, 'CODE_MISMATCH', 'the code in the body differs from the code in the path');
-    const scheme = await services.schemes.replace(code, input);
+    const before = await services.schemes.get(code);
+    const scheme = before && (await services.schemes.replace(code, input));
     if (!scheme) throw schemeNotFound(code);
+    await auditChange(res, services.audit, { action: 'scheme.update', target: `scheme ${code}`, before, after: scheme });
     res.json(scheme);
   });
 
   router.delete('/v1/admin/schemes/:code', async (req, res) => {
     const code = parseSchemeCode(req);
-    if (!(await services.schemes.delete(code))) throw schemeNotFound(code);
+    const before = await services.schemes.get(code);
+    if (!before || !(await services.schemes.delete(code))) throw schemeNotFound(code);
     await services.webhooks.remove(code);
     await services.phoneLists.delete(code);
+    await auditChange(res, services.audit, { action: 'scheme.delete', target: `scheme ${code}`, before, after: null });
     res.status(204).end();
   });
 
@@ -67,6 +68,7 @@ export function adminRoutes(services: Services): Router {
     const body = parseInput(accessKeyRequestSchema, req.body ?? {});
     const created = await services.accessKeys.create({ manageSchemes: body.manageSchemes, ...(body.description ? { description: body.description } : {}) });
     if (!created) throw new ApiError(409, 'ACCESS_KEY_EXISTS', 'could not create a unique access key; try again');
+    await auditChange(res, services.audit, { action: 'accessKey.create', target: `access key ${created.key.id}`, before: null, after: created.key });
     // The secret is shown this once and never again.
     res.status(201).json({ ...created.key, secret: created.secret });
   });
@@ -77,15 +79,19 @@ export function adminRoutes(services: Services): Router {
   ] as const) {
     router.post(`/v1/admin/access-keys/:id/${action}`, async (req, res) => {
       const id = parseInput(accessKeyIdSchema, req.params.id, 'access key id');
-      const key = await services.accessKeys.setEnabled(id, enabled);
+      const before = await services.accessKeys.get(id);
+      const key = before && (await services.accessKeys.setEnabled(id, enabled));
       if (!key) throw new ApiError(404, 'ACCESS_KEY_NOT_FOUND', `access key ${id} does not exist`);
+      await auditChange(res, services.audit, { action: `accessKey.${action}`, target: `access key ${id}`, before, after: key });
       res.json(key);
     });
   }
 
   router.delete('/v1/admin/access-keys/:id', async (req, res) => {
     const id = parseInput(accessKeyIdSchema, req.params.id, 'access key id');
-    if (!(await services.accessKeys.delete(id))) throw new ApiError(404, 'ACCESS_KEY_NOT_FOUND', `access key ${id} does not exist`);
+    const before = await services.accessKeys.get(id);
+    if (!before || !(await services.accessKeys.delete(id))) throw new ApiError(404, 'ACCESS_KEY_NOT_FOUND', `access key ${id} does not exist`);
+    await auditChange(res, services.audit, { action: 'accessKey.delete', target: `access key ${id}`, before, after: null });
     res.status(204).end();
   });
 

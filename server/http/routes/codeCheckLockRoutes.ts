@@ -2,8 +2,9 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
 import { ApiError } from '../apiError.js';
-import { authenticateAdmin } from '../authentication.js';
 import type { Services } from '../services.js';
+import { auditChange } from '../auditTrail.js';
+import { maskPhoneNumber } from '../../phone/phoneNumber.js';
 
 /** The number in the path, as anyone would write it (`13812345678`, `+86 138 1234 5678`, `+85291234567`). */
 export const lockPhoneNumberSchema = z.string().min(3).max(32);
@@ -18,15 +19,16 @@ export function codeCheckLockRoutes(services: Services): Router {
   const path = '/v1/admin/phone-numbers/:phoneNumber/code-check-lock';
 
   router.get(path, async (req, res) => {
-    authenticateAdmin(req, services.adminToken);
     res.json(await services.limits.codeCheckLock(phoneNumberOf(req)));
   });
 
   router.delete(path, async (req, res) => {
-    authenticateAdmin(req, services.adminToken);
     const phoneNumber = phoneNumberOf(req);
+    const before = await services.limits.codeCheckLock(phoneNumber);
     await services.limits.liftCodeCheckLock(phoneNumber);
-    res.json(await services.limits.codeCheckLock(phoneNumber));
+    const after = await services.limits.codeCheckLock(phoneNumber);
+    await auditChange(res, services.audit, { action: 'codeCheckLock.lift', target: `phone number ${maskPhoneNumber(phoneNumber)}`, before, after });
+    res.json(after);
   });
 
   return router;

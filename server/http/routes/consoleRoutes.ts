@@ -8,6 +8,7 @@ const files = {
   page: readFileSync(new URL('index.html', consoleDir), 'utf8'),
   '/console.js': readFileSync(new URL('console.js', consoleDir), 'utf8'),
   '/console.css': readFileSync(new URL('console.css', consoleDir), 'utf8'),
+  '/operatorPages.js': readFileSync(new URL('operatorPages.js', consoleDir), 'utf8'),
 };
 export const consoleAssetsPath = '/console/assets';
 
@@ -26,6 +27,7 @@ export function consoleRoutes(): Router {
   router.use(consoleAssetsPath, (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path === '/console.js') return void res.type('js').send(files['/console.js']);
+    if (req.path === '/operatorPages.js') return void res.type('js').send(files['/operatorPages.js']);
     if (req.path === '/console.css') return void res.type('css').send(files['/console.css']);
     next();
   });

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import type { PhoneListRepository } from '../../risk/phoneListRepository.js';
 import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
 import { existingSchemeCode } from '../schemeParam.js';
-import { authenticateAdmin } from '../authentication.js';
 import { parseInput } from '../validation.js';
+import type { AuditLog } from '../../audit/auditLog.js';
+import { auditChange } from '../auditTrail.js';
 
 export interface PhoneListRoutesDeps {
   phoneLists: PhoneListRepository;
   schemes: { get(code: string): Promise<unknown | null> };
-  adminToken: string;
+  audit: AuditLog;
 }
 
 export const MAX_PHONE_LIST_ENTRIES = 10_000;
@@ -46,16 +47,17 @@ export function phoneListRoutes(deps: PhoneListRoutesDeps): Router {
   const path = '/v1/admin/schemes/:code/phone-lists';
 
   router.get(path, async (req, res) => {
-    authenticateAdmin(req, deps.adminToken);
     const code = await existingSchemeCode(deps.schemes, req);
     res.json({ schemeCode: code, ...(await deps.phoneLists.get(code)) });
   });
 
   router.put(path, async (req, res) => {
-    authenticateAdmin(req, deps.adminToken);
     const code = await existingSchemeCode(deps.schemes, req);
     const body = parseInput(phoneListsSchema, req.body);
-    res.json({ schemeCode: code, ...(await deps.phoneLists.put(code, body)) });
+    const before = await deps.phoneLists.get(code);
+    const after = await deps.phoneLists.put(code, body);
+    await auditChange(res, deps.audit, { action: 'phoneLists.put', target: `scheme ${code}`, before, after });
+    res.json({ schemeCode: code, ...after });
   });
 
   return router;

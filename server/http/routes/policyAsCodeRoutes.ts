@@ -6,18 +6,17 @@ import { configMediaTypes, formatConfig, parseYaml, yamlMediaTypes, YamlSyntaxEr
 import { exportConfig } from '../../policyAsCode/exportConfig.js';
 import { ConfigApplyFailed, ConfigInvalid, importConfig } from '../../policyAsCode/importConfig.js';
 import { ApiError } from '../apiError.js';
-import { authenticateAdmin } from '../authentication.js';
+import { operatorOf } from '../authentication.js';
+import { auditChange } from '../auditTrail.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 
-export type PolicyAsCodeRouteServices = Pick<Services, 'schemes' | 'policies' | 'webhooks' | 'adminToken' | 'clock'>;
+export type PolicyAsCodeRouteServices = Pick<Services, 'schemes' | 'policies' | 'webhooks' | 'clock' | 'audit'>;
 
 const configPath = '/v1/admin/config';
 /** A whole configuration may be larger than the 16 kB of other requests. */
 const documentLimit = '1mb';
 const jsonMediaTypes = ['application/json', 'application/*+json'];
-const authorHeader = 'x-numberflow-author';
-const defaultAuthor = 'import';
 
 const booleanFlag = z
   .enum(['true', 'false'])
@@ -25,10 +24,6 @@ const booleanFlag = z
   .transform((value) => value === 'true');
 const exportQuerySchema = z.object({ format: z.enum(['json', 'yaml']).default('json') });
 const importQuerySchema = z.object({ dryRun: booleanFlag, prune: booleanFlag });
-const authorSchema = z
-  .string()
-  .trim()
-  .regex(/^[^\u0000-\u001f\u007f]{1,100}$/, 'an author of 1 to 100 printable characters');
 
 /**
  * Policy as code (Bearer admin token): every scheme and policy as one JSON or YAML document
@@ -40,18 +35,12 @@ const authorSchema = z
  *      → `{dryRun, prune, applied, changes: [{kind, action, key, diff}], summary, warnings}`.
  *      The document is the desired state of what it names; `prune=true` also removes or resets
  *      what it does not name. Refused whole (400 CONFIG_INVALID, each problem at its path) before
- *      anything is written. Policy versions it makes carry the author from `X-Numberflow-Author`
- *      (default `import`).
+ *      anything is written. Policy versions it makes carry the operator who signed the request as author.
  */
 export function policyAsCodeRoutes(services: PolicyAsCodeRouteServices, options: { validate?: PolicyValidator } = {}): Router {
   const router = Router();
   // The same static checks the composition root gives the policy repository.
   const validate = options.validate ?? checkPolicy;
-
-  router.use(configPath, (req, _res, next) => {
-    authenticateAdmin(req, services.adminToken);
-    next();
-  });
 
   router.get(configPath, async (req, res) => {
     const { format } = parseInput(exportQuerySchema, req.query, 'query');
@@ -67,9 +56,17 @@ export function policyAsCodeRoutes(services: PolicyAsCodeRouteServices, options:
     async (req, res) => {
       const query = parseInput(importQuerySchema, req.query, 'query');
       const document = documentOf(req);
-      const author = authorOf(req);
+      const author = operatorOf(res).name;
       try {
         const result = await importConfig(document, { ...query, author }, { ...services, validate });
+        if (result.applied && result.changes.length > 0) {
+          await auditChange(res, services.audit, {
+            action: 'config.import',
+            target: 'configuration',
+            before: null,
+            after: { prune: query.prune, changes: result.changes },
+          });
+        }
         res.json(result);
       } catch (error) {
         if (error instanceof ConfigInvalid) throw new ApiError(400, 'CONFIG_INVALID', error.message, { issues: error.issues });
@@ -94,10 +91,4 @@ function documentOf(req: Request): unknown {
   }
   if (req.is(jsonMediaTypes)) return req.body;
   throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the document as application/json or application/yaml');
-}
-
-function authorOf(req: Request): string {
-  const header = req.headers[authorHeader];
-  if (header === undefined) return defaultAuthor;
-  return parseInput(authorSchema, Array.isArray(header) ? header.join(', ') : header, `${authorHeader} header`);
 }

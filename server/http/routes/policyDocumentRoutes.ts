@@ -1,7 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import type { PolicyRef } from '../../policies/policyRepository.js';
 import type { Scheme } from '../../schemes/schemeSchema.js';
-import { authenticateAdmin } from '../authentication.js';
 import { existingScheme } from '../schemeParam.js';
 import { parseSceneCode, type PolicyRouteServices } from './policyRoutes.js';
 
@@ -24,11 +23,9 @@ export function onPolicyDocuments(
   handle: (target: PolicyDocumentTarget, req: Request, res: Response) => Promise<void>,
 ): void {
   router[method](`/v1/admin/policies/:sceneCode${suffix}`, async (req, res) => {
-    authenticateAdmin(req, services.adminToken);
     await handle({ ref: { scope: 'global', sceneCode: parseSceneCode(req) }, scheme: null }, req, res);
   });
   router[method](`/v1/admin/schemes/:code/policies/:sceneCode${suffix}`, async (req, res) => {
-    authenticateAdmin(req, services.adminToken);
     const scheme = await existingScheme(services.schemes, req);
     await handle({ ref: { scope: 'scheme', schemeCode: scheme.code, sceneCode: parseSceneCode(req) }, scheme }, req, res);
   });

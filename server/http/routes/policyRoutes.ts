@@ -4,18 +4,15 @@ import { isSceneCode, sceneCodes, scenes, type SceneCode } from '../../../machin
 import { PolicyConflict, PolicyInherited, PolicyRejected, PolicyVersionNotFound } from '../../policies/policyErrors.js';
 import type { PolicyRef, PolicyState, PolicyVersionEntry, SaveOptions, SaveResult } from '../../policies/policyRepository.js';
 import { ApiError } from '../apiError.js';
-import { authenticateAdmin } from '../authentication.js';
+import { operatorOf } from '../authentication.js';
+import type { AuditLog } from '../../audit/auditLog.js';
+import { auditChange } from '../auditTrail.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 import { existingScheme } from '../schemeParam.js';
 
-export type PolicyRouteServices = Pick<Services, 'policies' | 'schemes' | 'adminToken'>;
+export type PolicyRouteServices = Pick<Services, 'policies' | 'schemes' | 'audit'>;
 
-export const authorHeader = 'x-numberflow-author';
-export const authorSchema = z
-  .string()
-  .trim()
-  .regex(/^[^\u0000-\u001f\u007f]{1,100}$/, 'an author of 1 to 100 printable characters');
 export const restoreDefaultsSchema = z.object({ node: z.string().min(1).max(64).optional() }).strict();
 export const rollbackSchema = z.object({ version: z.number().int().min(1) }).strict();
 export const loggingSchema = z.object({ enabled: z.boolean() }).strict();
@@ -38,15 +35,11 @@ export const versionNumberSchema = z
  *          GET|PUT /v1/admin/policies/{scene}/logging {enabled}.
  * Scheme:  GET /v1/admin/schemes/{code}/policies; GET|PUT|PATCH /v1/admin/schemes/{code}/policies/{scene}
  *          (PUT {inherit: true} | {inherit: false, policy?}); and the same restore-defaults, versions, rollback.
- * Saves take the author from `X-Numberflow-Author` (default `admin`) and an optional `If-Match: "<version>"`.
+ * Saves are authored by the operator who signs the request, and take an optional `If-Match: "<version>"`.
  */
 export function policyRoutes(services: PolicyRouteServices): Router {
   const router = Router();
   const { policies } = services;
-  router.use(['/v1/admin/policies', '/v1/admin/schemes/:code/policies'], (req, _res, next) => {
-    authenticateAdmin(req, services.adminToken);
-    next();
-  });
 
   // ---- global policies ----
 
@@ -62,8 +55,8 @@ export function policyRoutes(services: PolicyRouteServices): Router {
 
   router.put('/v1/admin/policies/:sceneCode', async (req, res) => {
     const ref = await globalRef(req);
-    const result = await saving(() => policies.savePolicy(ref, req.body, saveOptions(req)));
-    sendSaved(res, result, await globalView(result.state));
+    const result = await saving(() => policies.savePolicy(ref, req.body, saveOptions(req, res)));
+    await sendSaved(res, services.audit, result, await globalView(result.state));
   });
 
   router.get('/v1/admin/policies/:sceneCode/logging', async (req, res) => {
@@ -74,7 +67,13 @@ export function policyRoutes(services: PolicyRouteServices): Router {
   router.put('/v1/admin/policies/:sceneCode/logging', async (req, res) => {
     const sceneCode = parseSceneCode(req);
     const body = parseInput(loggingSchema, req.body);
-    res.json(loggingView(sceneCode, await policies.setLogging(sceneCode, body.enabled, authorOf(req))));
+    const before = await policies.sceneSettings(sceneCode);
+    const after = await policies.setLogging(sceneCode, body.enabled, operatorOf(res).name);
+    if (before.logging !== after.logging) {
+      const target = policyTarget({ scope: 'global', sceneCode });
+      await auditChange(res, services.audit, { action: 'policy.logging', target, before: { logging: before.logging }, after: { logging: after.logging } });
+    }
+    res.json(loggingView(sceneCode, after));
   });
 
   // ---- scheme policies ----
@@ -95,13 +94,13 @@ export function policyRoutes(services: PolicyRouteServices): Router {
   router.put('/v1/admin/schemes/:code/policies/:sceneCode', async (req, res) => {
     const ref = (await schemeRef(req)) as Extract<PolicyRef, { scope: 'scheme' }>;
     const body = parseInput(inheritanceSchema, req.body);
-    const options = saveOptions(req);
+    const options = saveOptions(req, res);
     const result = await saving(() =>
       body.inherit || body.policy === undefined
         ? policies.setInheritance(ref.schemeCode, ref.sceneCode, body.inherit, options)
         : policies.savePolicy(ref, body.policy, options),
     );
-    sendSaved(res, result, policyView(result.state));
+    await sendSaved(res, services.audit, result, policyView(result.state));
   });
 
   return router;
@@ -113,7 +112,7 @@ function documentRoutes(
   path: string,
   refOf: (req: Request) => Promise<PolicyRef>,
   viewOf: (state: PolicyState) => Promise<Record<string, unknown>>,
-  { policies }: PolicyRouteServices,
+  { policies, audit }: PolicyRouteServices,
 ): void {
   router.get(path, async (req, res) => {
     const state = await policies.state(await refOf(req));
@@ -122,22 +121,22 @@ function documentRoutes(
 
   router.patch(path, async (req, res) => {
     const ref = await refOf(req);
-    const result = await saving(() => policies.patchPolicy(ref, req.body, saveOptions(req)));
-    sendSaved(res, result, await viewOf(result.state));
+    const result = await saving(() => policies.patchPolicy(ref, req.body, saveOptions(req, res)));
+    await sendSaved(res, audit, result, await viewOf(result.state));
   });
 
   router.post(`${path}/restore-defaults`, async (req, res) => {
     const ref = await refOf(req);
     const body = parseInput(restoreDefaultsSchema, req.body ?? {});
-    const result = await saving(() => policies.restoreDefaults(ref, body.node, saveOptions(req)));
-    sendSaved(res, result, await viewOf(result.state));
+    const result = await saving(() => policies.restoreDefaults(ref, body.node, saveOptions(req, res)));
+    await sendSaved(res, audit, result, await viewOf(result.state));
   });
 
   router.post(`${path}/rollback`, async (req, res) => {
     const ref = await refOf(req);
     const body = parseInput(rollbackSchema, req.body);
-    const result = await saving(() => policies.rollback(ref, body.version, saveOptions(req)));
-    sendSaved(res, result, await viewOf(result.state));
+    const result = await saving(() => policies.rollback(ref, body.version, saveOptions(req, res)));
+    await sendSaved(res, audit, result, await viewOf(result.state));
   });
 
   router.get(`${path}/versions`, async (req, res) => {
@@ -168,12 +167,21 @@ async function saving(save: () => Promise<SaveResult>): Promise<SaveResult> {
   }
 }
 
-function sendSaved(res: Response, result: SaveResult, view: Record<string, unknown>): void {
+async function sendSaved(res: Response, audit: AuditLog, result: SaveResult, view: Record<string, unknown>): Promise<void> {
+  if (result.entry) {
+    const { change, number, diff } = result.entry;
+    await auditChange(res, audit, {
+      action: `policy.${change}`,
+      target: policyTarget(result.state.ref),
+      before: { version: number - 1, ...Object.fromEntries(diff.map((d) => [d.path, d.from])) },
+      after: { version: number, ...Object.fromEntries(diff.map((d) => [d.path, d.to])) },
+    });
+  }
   res.setHeader('ETag', `"${result.state.number}"`).json({ ...view, changed: result.changed, warnings: result.warnings });
 }
 
-function saveOptions(req: Request): SaveOptions {
-  const options: SaveOptions = { author: authorOf(req) };
+function saveOptions(req: Request, res: Response): SaveOptions {
+  const options: SaveOptions = { author: operatorOf(res).name };
   const ifMatch = req.headers['if-match'];
   if (ifMatch !== undefined && ifMatch.trim() !== '*') {
     const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim());
@@ -183,12 +191,6 @@ function saveOptions(req: Request): SaveOptions {
   return options;
 }
 
-function authorOf(req: Request): string {
-  const header = req.headers[authorHeader];
-  if (header === undefined) return 'admin';
-  return parseInput(authorSchema, Array.isArray(header) ? header.join(', ') : header, `${authorHeader} header`);
-}
-
 export function parseSceneCode(req: Request): SceneCode {
   const sceneCode = String(req.params.sceneCode);
   if (!isSceneCode(sceneCode)) throw new ApiError(404, 'SCENE_NOT_FOUND', `scene ${sceneCode} does not exist (scenes: ${sceneCodes.join(', ')})`);
@@ -196,6 +198,11 @@ export function parseSceneCode(req: Request): SceneCode {
 }
 
 const versionNotFound = (number: string) => new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `policy version ${number} does not exist`);
+
+/** How the audit log names a policy document. */
+export function policyTarget(ref: PolicyRef): string {
+  return ref.scope === 'global' ? `global policy ${ref.sceneCode}` : `scheme ${ref.schemeCode} policy ${ref.sceneCode}`;
+}
 
 export function refView(ref: PolicyRef) {
   return { scope: ref.scope, ...(ref.scope === 'scheme' ? { schemeCode: ref.schemeCode } : {}), sceneCode: ref.sceneCode };

@@ -4,7 +4,6 @@ import { sessionStatus } from '../../../machines/index.js';
 import { renderSvg, sessionTimelineSvg } from '../../../visualizations/index.js';
 import { replaySession, sessionRecordingFormat, whatIfReplay, type SessionRecording } from '../../replay/index.js';
 import type { SessionLogEntry } from '../../stores/sessionStore.js';
-import { authenticateAdmin } from '../authentication.js';
 import { candidateMachine, replayRequestSchema } from '../replayCandidate.js';
 import { sessionChartDot } from '../sessionChart.js';
 import { streamSession } from '../sessionEventStream.js';
@@ -20,14 +19,6 @@ export const chartFormatSchema = z.enum(['svg', 'dot']).default('svg');
  */
 export function sessionInsightRoutes(services: Services): Router {
   const router = Router();
-  // Only the views this router serves; the trace and the rest are the admin router's, which checks the token itself.
-  router.use(
-    ['chart', 'timeline', 'replay', 'live', 'recording'].map((view) => `/v1/admin/sessions/:id/${view}`),
-    (req, _res, next) => {
-      authenticateAdmin(req, services.adminToken);
-      next();
-    },
-  );
 
   router.get('/v1/admin/sessions/:id/chart', async (req, res) => {
     const format = parseInput(chartFormatSchema, req.query.format, 'format');

@@ -1,15 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Webhook, WebhookRepository } from '../../webhooks/webhookRepository.js';
+import type { AuditLog } from '../../audit/auditLog.js';
 import { ApiError } from '../apiError.js';
+import { auditChange } from '../auditTrail.js';
 import { existingSchemeCode } from '../schemeParam.js';
-import { authenticateAdmin } from '../authentication.js';
 import { parseInput } from '../validation.js';
 
 export interface WebhookRoutesDeps {
+  audit: AuditLog;
   repository: WebhookRepository;
   schemes: { get(code: string): Promise<unknown | null> };
-  adminToken: string;
   /** Production accepts only https URLs. */
   production: boolean;
 }
@@ -60,21 +61,26 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
   const registrationSchema = webhookRegistrationSchema(deps.production);
 
   router.put(path, async (req, res) => {
-    authenticateAdmin(req, deps.adminToken);
     const code = await existingSchemeCode(deps.schemes, req);
     const body = parseInput(registrationSchema, req.body);
+    const before = await deps.repository.get(code);
     const { webhook, secret } = await deps.repository.register(code, {
       url: body.url,
       ...(body.secret !== undefined ? { secret: body.secret } : {}),
       ...(body.rotateSecret ? { rotateSecret: true } : {}),
       ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
     });
+    await auditChange(res, deps.audit, {
+      action: 'webhook.put',
+      target: `scheme ${code}`,
+      before: before && webhookView(before),
+      after: { ...webhookView(webhook), ...(secret !== undefined ? { secretReplaced: true } : {}) },
+    });
     // The secret is in this answer only when it was just set, and never again.
     res.json({ ...webhookView(webhook), ...(secret !== undefined ? { secret } : {}) });
   });
 
   router.get(path, async (req, res) => {
-    authenticateAdmin(req, deps.adminToken);
     const code = await existingSchemeCode(deps.schemes, req);
     const webhook = await deps.repository.get(code);
     if (!webhook) throw webhookNotFound(code);
@@ -84,9 +90,10 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
   });
 
   router.delete(path, async (req, res) => {
-    authenticateAdmin(req, deps.adminToken);
     const code = await existingSchemeCode(deps.schemes, req);
-    if (!(await deps.repository.remove(code))) throw webhookNotFound(code);
+    const before = await deps.repository.get(code);
+    if (!before || !(await deps.repository.remove(code))) throw webhookNotFound(code);
+    await auditChange(res, deps.audit, { action: 'webhook.delete', target: `scheme ${code}`, before: webhookView(before), after: null });
     res.status(204).end();
   });
 

@@ -1,5 +1,5 @@
 import type { KeyValueStore } from '../keyValueStore.js';
-import { assertIncrement, assertMaxLength, ttlAsWholeMs } from '../storeArguments.js';
+import { assertIncrement, assertMaxLength, assertPlainText, ttlAsWholeMs } from '../storeArguments.js';
 
 type Entry =
   | { type: 'string'; value: string; expiresAt: number | null }
@@ -150,6 +150,11 @@ export class MemoryKeyValueStore implements KeyValueStore {
       return undefined;
     }
     return entry;
+  }
+
+  async keysContaining(text: string): Promise<string[]> {
+    assertPlainText(text);
+    return [...this.#entries.keys()].filter((key) => key.includes(text) && this.#live(key) !== undefined);
   }
 
   #string(key: string): Extract<Entry, { type: 'string' }> | undefined {

@@ -71,6 +71,15 @@ export class MemorySessionStore implements SessionStore {
     return idsUpTo(this.#work, createdBefore, limit);
   }
 
+  async allIds(): Promise<string[]> {
+    return [...this.#sessions.keys()].filter((id) => this.#live(id) !== undefined);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#sessions.delete(id);
+    await this.forget(id);
+  }
+
   async forget(id: string): Promise<void> {
     this.#due.delete(id);
     this.#work.delete(id);

@@ -73,7 +73,11 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   const autoPipelining = options.autoPipelining ?? !options.blocking;
   const perRequest = options.blocking
     ? { connectTimeout: redisTimings.connectTimeoutMs, maxRetriesPerRequest: null }
-    : { connectTimeout: redisTimings.connectTimeoutMs, maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST, commandTimeout: options.commandTimeoutMs ?? redisTimings.commandTimeoutMs };
+    : {
+        connectTimeout: redisTimings.connectTimeoutMs,
+        maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+        commandTimeout: options.commandTimeoutMs ?? redisTimings.commandTimeoutMs,
+      };
   const client: RedisConnection =
     seeds.length === 1
       ? new Redis(first.href, { enableAutoPipelining: autoPipelining, retryStrategy: reconnectDelayMs, ...perRequest })

@@ -1,5 +1,6 @@
 import type { KeyValueStore } from '../keyValueStore.js';
-import { assertIncrement, assertMaxLength, ttlAsWholeMs } from '../storeArguments.js';
+import { assertIncrement, assertMaxLength, assertPlainText, ttlAsWholeMs } from '../storeArguments.js';
+import { scanKeys } from './scanKeys.js';
 import { bindLuaScript, type LuaScriptCall } from './luaScript.js';
 import type { RedisConnection } from './redisClient.js';
 import { appendCappedScript } from './scripts/appendCappedScript.js';
@@ -88,6 +89,12 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   async setMembers(key: string): Promise<string[]> {
     return this.#redis.smembers(this.#key(key));
+  }
+
+  async keysContaining(text: string): Promise<string[]> {
+    assertPlainText(text);
+    const keys = await scanKeys(this.#redis, `${this.#keyPrefix}*${text}*`);
+    return keys.map((key) => key.slice(this.#keyPrefix.length));
   }
 
   async ttlMs(key: string): Promise<number | null> {

@@ -4,6 +4,7 @@ import { assertSessionWrite, ttlAsWholeMs } from '../storeArguments.js';
 import { bindLuaScript, type LuaScriptCall } from './luaScript.js';
 import type { RedisConnection } from './redisClient.js';
 import { writeSessionScript } from './scripts/writeSessionScript.js';
+import { scanKeys } from './scanKeys.js';
 
 const LOG_MAX_LENGTH = 1000;
 /**
@@ -93,6 +94,17 @@ export class RedisSessionStore implements SessionStore {
 
   async staleWork(createdBefore: number, limit: number): Promise<string[]> {
     return this.#fromIndexes('work', createdBefore, limit);
+  }
+
+  async allIds(): Promise<string[]> {
+    const indexes = new Set(['due', 'work', 'recent']);
+    const keys = await scanKeys(this.#redis, `${this.#keyPrefix}s:{*}:*`);
+    return keys.map((key) => key.slice(key.indexOf('}:') + 2)).filter((id) => !indexes.has(id));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#redis.del(this.#sessionKey(id));
+    await this.forget(id);
   }
 
   async forget(id: string): Promise<void> {

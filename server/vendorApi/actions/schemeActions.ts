@@ -1,4 +1,5 @@
 import { platforms } from '../../../machines/index.js';
+import type { AccessKey } from '../../accessKeys/accessKeyRepository.js';
 import type { Services } from '../../http/services.js';
 import { schemeInputSchema, type Scheme } from '../../schemes/schemeSchema.js';
 import { ok, schemeNotFound, type VendorAction } from '../vendorAction.js';
@@ -9,8 +10,8 @@ import type { VendorParams } from '../vendorParams.js';
 export const schemeActions: Record<string, VendorAction> = {
   CreateSchemeConfig: {
     managesSchemes: true,
-    async run({ services, params }) {
-      const scheme = await createScheme(services, params, {
+    async run({ services, params, key }) {
+      const scheme = await createScheme(services, key, params, {
         name: 'SchemeName',
         appName: 'AppName',
         platform: 'Platform',
@@ -26,9 +27,9 @@ export const schemeActions: Record<string, VendorAction> = {
 
   CreateVerifyScheme: {
     managesSchemes: true,
-    async run({ services, params }) {
+    async run({ services, params, key }) {
       params.text('AppName', { required: true, max: 64 });
-      const scheme = await createScheme(services, params, {
+      const scheme = await createScheme(services, key, params, {
         name: 'SchemeName',
         appName: 'AppName',
         platform: 'OsType',
@@ -53,9 +54,11 @@ export const schemeActions: Record<string, VendorAction> = {
 
   DeleteVerifyScheme: {
     managesSchemes: true,
-    async run({ services, params }) {
+    async run({ services, params, key }) {
       const code = params.text('SchemeCode', { required: true, max: 64 });
-      if (!(await services.schemes.delete(code))) throw schemeNotFound();
+      const before = await services.schemes.get(code);
+      if (!before || !(await services.schemes.delete(code))) throw schemeNotFound();
+      await services.audit.record(accessKeyActor(key), { action: 'scheme.delete', target: `scheme ${code}`, before, after: null });
       return ok({ Result: true });
     },
   },
@@ -64,6 +67,7 @@ export const schemeActions: Record<string, VendorAction> = {
 /** A scheme from the parameters an action names its fields with (the vendor's two scheme calls name them differently). */
 async function createScheme(
   services: Services,
+  key: AccessKey,
   params: VendorParams,
   names: Record<'name' | 'appName' | 'platform' | 'packageName' | 'packageSign' | 'bundleId' | 'url' | 'origin', string>,
 ): Promise<Scheme> {
@@ -87,7 +91,13 @@ async function createScheme(
   }
   const scheme = await services.schemes.create(parsed.data);
   if (!scheme) throw new VendorError(503, 'ServiceUnavailable', 'Could not allocate a scheme code; try again.');
+  await services.audit.record(accessKeyActor(key), { action: 'scheme.create', target: `scheme ${scheme.code}`, before: null, after: scheme });
   return scheme;
+}
+
+/** The vendor-compatible endpoint's scheme calls are made by an access key, not an operator. */
+function accessKeyActor(key: AccessKey) {
+  return { name: `access key ${key.id}`, role: 'accessKey' };
 }
 
 /** What the vendor's client SDK is configured with; numberflow's clients need no secret, so it is the scheme's public identity. */

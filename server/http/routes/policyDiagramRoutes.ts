@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { policyDiagram, stateValueLeafPaths, type Policy } from '../../../machines/index.js';
+import { checkPolicy } from '../../../machines/policy/policyChecks.js';
+import type { PolicyRef } from '../../policies/policyRepository.js';
+import type { Services } from '../services.js';
+import { parseInput } from '../validation.js';
+import { onPolicyDocuments } from './policyDocumentRoutes.js';
+import { refView } from './policyRoutes.js';
+
+/** How many of the newest sessions the diagram's counts look at. */
+const recentSessionsLooked = 200;
+export const policyCheckRequestSchema = z.object({ policy: z.unknown() }).strict();
+
+/**
+ * The policy diagram of the console (Bearer operator token): `GET …/diagram` gives the policy's
+ * nodes (switched-off ones too, without routes), the routes its settings make between them and,
+ * per box, how many of the newest sessions of the scene passed through it. `POST …/check {policy}`
+ * runs the static checks a save would run on a draft, and saves nothing.
+ */
+export function policyDiagramRoutes(services: Services): Router {
+  const router = Router();
+  onPolicyDocuments(router, services, 'get', '/diagram', async ({ ref }, _req, res) => {
+    const state = await services.policies.state(ref);
+    const { machine } = services.engine.machineForPolicy(state.policy, state.policyVersion);
+    const diagram = policyDiagram(machine);
+    const passed = await sessionsThrough(services, ref, diagram.nodes);
+    const drawn = new Set(diagram.nodes.map((node) => node.policyNode));
+    const switchedOff = Object.entries(state.policy.nodes)
+      .filter(([name, node]) => !node.enabled && !drawn.has(name))
+      .map(([name]) => ({ id: name, policyNode: name, enabled: false, sessions: 0 }));
+    res.json({
+      ...refView(ref),
+      version: state.number,
+      policyVersion: state.policyVersion,
+      nodes: [
+        ...diagram.nodes.map(({ id, policyNode }) => ({ id, policyNode, enabled: nodeEnabled(state.policy, policyNode), sessions: passed.get(id) ?? 0 })),
+        ...switchedOff,
+      ],
+      edges: diagram.edges,
+    });
+  });
+
+  onPolicyDocuments(router, services, 'post', '/check', async ({ ref }, req, res) => {
+    const body = parseInput(policyCheckRequestSchema, req.body);
+    const candidate = typeof body.policy === 'object' && body.policy !== null ? { sceneCode: ref.sceneCode, ...body.policy } : body.policy;
+    const result = checkPolicy(candidate);
+    res.json({ ok: result.errors.length === 0, errors: result.errors, warnings: result.warnings });
+  });
+  return router;
+}
+
+function nodeEnabled(policy: Policy, policyNode: string): boolean {
+  const node = (policy.nodes as Record<string, { enabled: boolean } | undefined>)[policyNode];
+  return node?.enabled ?? true;
+}
+
+/** Per box: how many of the newest sessions of the scene (and scheme) entered one of its states. */
+async function sessionsThrough(services: Services, ref: PolicyRef, nodes: { id: string; states: string[] }[]): Promise<Map<string, number>> {
+  const boxOfState = new Map(nodes.flatMap((node) => node.states.map((state) => [state, node.id] as const)));
+  const counts = new Map<string, number>();
+  const ids = await services.storage.sessions.recentIds(recentSessionsLooked);
+  const records = await Promise.all(ids.map((id) => services.storage.sessions.load(id)));
+  const ofDocument = records.filter((r) => r && r.sceneCode === ref.sceneCode && (ref.scope === 'global' || r.schemeCode === ref.schemeCode));
+  const logs = await Promise.all(ofDocument.map((record) => services.storage.sessions.readLog(record!.id)));
+  for (const log of logs) {
+    const boxes = new Set<string>(['start']);
+    for (const entry of log) for (const path of stateValueLeafPaths(entry.state)) boxes.add(boxOfState.get(path.join('.')) ?? '');
+    for (const box of boxes) if (box) counts.set(box, (counts.get(box) ?? 0) + 1);
+  }
+  return counts;
+}

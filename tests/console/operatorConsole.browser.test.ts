@@ -1,0 +1,210 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCredentials } from '../support/testServer.js';
+import { useTestServer } from '../support/useTestServer.js';
+
+/**
+ * The operator console in headless Chromium, every step by clicking: a scheme added and its code
+ * read, access keys, a scheme policy changed on the diagram (static check, impact, save) and a new
+ * session taking the new route, restore defaults and rollback, a viewer without edit controls, and
+ * the audit log of all of it. Screenshots go to the temp dir.
+ */
+const ctx = useTestServer({ store: 'memory' });
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+let schemeCode = '';
+let viewerToken = '';
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1500, height: 1100 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ctx.server.baseUrl });
+  page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('dialog', (dialog) => void dialog.accept());
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const screenshot = (name: string) => page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/numberflow-operator-console-${name}.png`, fullPage: true });
+
+async function signIn(token: string) {
+  await page.goto(`${ctx.server.baseUrl}/console#/schemes`);
+  if (await page.isVisible('#sign-out')) await page.click('#sign-out');
+  await page.fill('#admin-token', token);
+  await page.click('#sign-in-form button');
+  await page.waitForSelector('#signed-in-as:not(:empty)');
+}
+
+const policyVersion = () => page.textContent('[data-basic="Version"]');
+
+describe('the operator console in a browser', () => {
+  it('adds a scheme (the API checks its identity) and reads its code with the copy button', async () => {
+    await signIn(testCredentials.adminToken);
+    await page.click('a[data-nav="schemes"]');
+    await page.click('#scheme-editor summary');
+    await page.fill('#scheme-name', 'Console shop');
+    await page.fill('#scheme-app-name', 'Shop app');
+    await page.selectOption('#scheme-platform', 'Android');
+    await page.fill('#scheme-package-name', 'com.console.shop');
+    await page.fill('#scheme-package-sign', 'not a signature');
+    await page.click('#scheme-save');
+    await expect.poll(() => page.textContent('#scheme-error')).toMatch(/packageSign/);
+    problems.length = 0; // the refused scheme's 400 is logged by the browser, as it should be
+    await page.fill('#scheme-package-sign', '0123456789abcdef0123456789abcdef');
+    await page.click('#scheme-save');
+    const row = page.locator('#schemes-table tr', { hasText: 'Console shop' });
+    await row.waitFor();
+    schemeCode = (await row.locator('code').textContent())!;
+    expect(schemeCode).toMatch(/^FA\d{15}$/);
+    await row.locator('button.copy').click();
+    await expect.poll(() => row.locator('button.copy').textContent()).toBe('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(schemeCode);
+    expect((await ctx.server.api.get(`/v1/admin/schemes/${schemeCode}`, 'admin')).body).toMatchObject({
+      name: 'Console shop',
+      packageName: 'com.console.shop',
+    });
+
+    await page.fill('#scheme-query', 'com.console');
+    await expect.poll(() => page.locator('#schemes-table tbody tr').count()).toBe(1);
+    await screenshot('scheme');
+  });
+
+  it('creates an access key (its secret shown once), disables and deletes it', async () => {
+    const before = await page.locator('#access-keys-table tbody tr').count();
+    await page.click('#access-key-create');
+    await page.waitForSelector('#access-key-secret-value');
+    const secret = (await page.textContent('#access-key-secret-value'))!;
+    expect(secret.length).toBeGreaterThan(20);
+    await expect.poll(() => page.locator('#access-keys-table tbody tr').count()).toBe(before + 1);
+    const row = page.locator('#access-keys-table tr', { hasText: 'created in the console' });
+    const id = (await row.locator('code').textContent())!;
+    expect(JSON.stringify((await ctx.server.api.get('/v1/admin/access-keys', 'admin')).body)).not.toContain(secret);
+    await row.locator('button', { hasText: 'Disable' }).click();
+    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe('no');
+    await screenshot('access-keys');
+    await row.locator('button', { hasText: 'Delete' }).click();
+    await expect.poll(() => page.locator(`[data-access-key="${id}"]`).count()).toBe(0);
+  });
+
+  it("switches the scheme's scene to its own policy, changes number auth on the diagram, sees the static check, saves, and a new session takes the new route", async () => {
+    await page.click('a[data-nav="policies"]');
+    await page.click('#tab-scheme');
+    await page.selectOption('#policy-scheme', schemeCode);
+    await expect.poll(policyVersion).toContain('inherits the global policy');
+    await page.uncheck('#inherit-switch');
+    await expect.poll(policyVersion).toMatch(/^1/);
+
+    await page.click('g[data-node="numberAuth"]');
+    await page.waitForSelector('#node-dialog[open]');
+    expect(await page.inputValue('[data-setting="onCarrierError"]')).toBe('sms');
+    // Fallback on timeout: a wait the schema refuses is shown as an error before any save…
+    await page.fill('[data-setting="fallbackAfterSeconds"]', '0');
+    await expect.poll(() => page.textContent('#node-checks')).toContain('cannot be saved');
+    expect(await page.textContent('#node-checks')).toContain('fallbackAfterSeconds');
+    await screenshot('static-check');
+    // …then a valid one, and carrier errors and timeouts end the session instead of falling back to SMS.
+    await page.fill('[data-setting="fallbackAfterSeconds"]', '8');
+    await page.selectOption('[data-setting="onCarrierError"]', 'fail');
+    await expect.poll(() => page.textContent('#node-checks')).toContain('it can be saved');
+    await expect.poll(() => page.textContent('#node-impact')).toMatch(/^Impact: of the last \d+ finished sessions/);
+    await page.click('#node-save');
+    await page.waitForSelector('#node-dialog:not([open])', { state: 'attached' });
+    await expect.poll(policyVersion).toMatch(/^2/);
+
+    // A new session of the scheme whose carrier fails now ends failed instead of falling back to SMS.
+    const scheme = (await ctx.server.api.get(`/v1/admin/schemes/${schemeCode}`, 'admin')).body;
+    const authToken = await ctx.flow.authToken(scheme);
+    const session = await ctx.flow.openOk(authToken, '100001');
+    const after = await ctx.flow.sendOk(authToken, session.id, { type: 'NUMBER_AUTH_TOKEN', accessToken: await ctx.flow.carrierToken('13900700021', 'error') });
+    expect(after.status).toBe('failed');
+    await expect.poll(() => page.textContent('g[data-node="failed"] .count'), { timeout: 10_000 }).toBe('1');
+    expect(await page.textContent('g[data-node="enterPhone"] .count')).toBe('0');
+    await screenshot('new-route');
+  }, 60_000);
+
+  it('restores the default settings, then rolls back to the change, and compares the two on the page', async () => {
+    await page.click('#restore-defaults');
+    await expect.poll(policyVersion).toMatch(/^3 \(the built-in default\)/);
+    await page.click('[data-rollback="2"]');
+    await expect.poll(policyVersion).toMatch(/^4/);
+    const policy = (await ctx.server.api.get(`/v1/admin/schemes/${schemeCode}/policies/100001`, 'admin')).body.policy;
+    expect(policy.nodes.numberAuth).toMatchObject({ onCarrierError: 'fail', fallbackAfterSeconds: 8 });
+    await page.check('[data-version="3"] input.compare');
+    await page.check('[data-version="4"] input.compare');
+    await page.click('#compare-versions');
+    await expect.poll(() => page.textContent('#compare-differences')).toContain('numberAuth.onCarrierError');
+    await screenshot('rollback');
+  });
+
+  it('a viewer sees no edit controls, and the API refuses a viewer’s change with 403', async () => {
+    await page.click('a[data-nav="audit"]');
+    await page.fill('#operator-name', 'product-owner');
+    await page.selectOption('#operator-role', 'viewer');
+    await page.click('#operator-form button');
+    await page.waitForSelector('#operator-token-value');
+    viewerToken = (await page.textContent('#operator-token-value'))!;
+
+    await signIn(viewerToken);
+    expect(await page.textContent('#signed-in-as')).toBe('product-owner (viewer)');
+    await page.goto(`${ctx.server.baseUrl}/console#/policies?tab=scheme&scheme=${schemeCode}&scene=100001`);
+    await page.waitForSelector('g[data-node="numberAuth"]');
+    await page.click('g[data-node="numberAuth"]');
+    await page.waitForSelector('#node-dialog[open]');
+    const visibleEditControls = async () => page.locator('.edit:visible, .admin-only:visible').count();
+    expect(await visibleEditControls()).toBe(0);
+    expect(await page.locator('#node-fields select:enabled, #node-fields input:enabled').count()).toBe(0);
+    await screenshot('viewer');
+    await page.click('#node-cancel');
+    await page.click('a[data-nav="schemes"]');
+    await page.waitForSelector(`[data-scheme="${schemeCode}"]`);
+    expect(await visibleEditControls()).toBe(0);
+
+    const refused = await ctx.server.api.request('PATCH', `/v1/admin/schemes/${schemeCode}/policies/100001`, {
+      body: { nodes: { numberAuth: { onCarrierError: 'sms' } } },
+      auth: { bearer: viewerToken },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('OPERATOR_ROLE_REQUIRED');
+  });
+
+  it('the audit log lists every change made in this test', async () => {
+    await signIn(testCredentials.adminToken);
+    await page.click('a[data-nav="audit"]');
+    await page.waitForSelector('#audit-table tbody tr');
+    const actions = await page.locator('#audit-table tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
+    expect(actions.reverse()).toEqual([
+      'scheme.create',
+      'accessKey.create',
+      'accessKey.disable',
+      'accessKey.delete',
+      'policy.override',
+      'policy.update',
+      'policy.restoreDefaults',
+      'policy.rollback',
+      'operator.create',
+    ]);
+    expect(await page.textContent('#audit-table')).toContain(`scheme ${schemeCode} policy 100001`);
+    await screenshot('audit');
+  });
+
+  it('had no errors in the page but the refusals the tests asked for', () => {
+    expect(problems.filter((p) => !/status of (400|403)/.test(p))).toEqual([]);
+  });
+});
