@@ -1018,7 +1018,7 @@ export interface paths {
     put?: never;
     /**
      * Import a document: make the store match it (policy as code)
-     * @description The document is the desired state of what it names; `prune=true` also removes or resets what it does not name. It is refused whole (400 CONFIG_INVALID, each problem at its path) before anything is written; `dryRun=true` only reports the changes. Policy versions it makes carry the author of `X-Numberflow-Author` (default `import`). The document may be up to 1 MB, as JSON or YAML.
+     * @description The document is the desired state of what it names; `prune=true` also removes or resets what it does not name. It is refused whole (400 CONFIG_INVALID, each problem at its path) before anything is written; `dryRun=true` only reports the changes. Policy versions it makes carry the signed-in operator as author. The document may be up to 1 MB, as JSON or YAML.
      */
     post: operations['importConfig'];
     delete?: never;
@@ -1125,6 +1125,193 @@ export interface paths {
      * @description An SMS provider, or an adapter in front of one, POSTs each inbound message, signed like numberflow's own webhooks: `Numberflow-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(UPLINK_WEBHOOK_SECRET, "<t>.<raw body>")>`, within 5 minutes. The answer never says whether the message proved anything.
      */
     post: operations['receiveUplinkSms'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The operator who signs this request, with its role */
+    get: operations['getSignedInOperator'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/operators': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List operator accounts (never their tokens) */
+    get: operations['listOperators'];
+    put?: never;
+    /**
+     * Create an operator account
+     * @description The token is in this answer only; the server keeps an HMAC of it.
+     */
+    post: operations['createOperator'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/operators/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete an operator account */
+    delete: operations['deleteOperator'];
+    options?: never;
+    head?: never;
+    /** Change an operator's role, or disable or enable it */
+    patch: operations['updateOperator'];
+    trace?: never;
+  };
+  '/v1/admin/operators/{name}/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace an operator's token (the old one stops working) */
+    post: operations['replaceOperatorToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit log: every change, who made it, when, and the thing before and after
+     * @description Schemes, policies and their logging switches, access keys, webhooks, phone lists, code-check locks, configuration imports, operators, SMS signatures and templates, and erasures. Newest first. Secrets and tokens are never in it; an erased number appears masked.
+     */
+    get: operations['listAuditLog'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/erasures': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Erase everything kept about one phone number (GDPR art. 17, PIPL art. 47)
+     * @description Deletes the sessions that name the number (records, logs, traces), its SMS code state and counters, risk and rate-limit counters, its code-check lock, simulator messages, and deny/allow list entries that are exactly the number. Audited, with the number masked.
+     */
+    post: operations['erasePhoneNumber'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/policies/{sceneCode}/diagram': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The policy diagram: its nodes, the routes its settings make, and live counts
+     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes.
+     */
+    get: operations['getGlobalPolicyDiagram'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/policies/{sceneCode}/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The static checks of a draft policy, before it is saved (saves nothing) */
+    post: operations['checkGlobalPolicyDraft'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/schemes/{code}/policies/{sceneCode}/diagram': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The policy diagram: its nodes, the routes its settings make, and live counts
+     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes.
+     */
+    get: operations['getSchemePolicyDiagram'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/schemes/{code}/policies/{sceneCode}/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The static checks of a draft policy, before it is saved (saves nothing) */
+    post: operations['checkSchemePolicyDraft'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1400,6 +1587,11 @@ export interface components {
       /** @description shown this once and never again */
       secret: string;
     };
+    CreateOperatorRequest: {
+      name: string;
+      /** @enum {string} */
+      role: 'viewer' | 'editor' | 'admin';
+    };
     Device: {
       platform?: string;
       osVersion?: string;
@@ -1415,6 +1607,18 @@ export interface components {
       ip?: string;
       userAgent?: string;
       deviceId?: string;
+    };
+    ErasePhoneNumberRequest: {
+      phoneNumber: string;
+    };
+    ErasePhoneNumberResponse: {
+      /** @description masked */
+      phoneNumber: string;
+      erased: {
+        sessions: number;
+        keys: number;
+        listEntries: number;
+      };
     };
     Error: {
       error: {
@@ -1714,6 +1918,28 @@ export interface components {
     ListAccessKeysResponse: {
       accessKeys: components['schemas']['AccessKey'][];
     };
+    ListAuditLogResponse: {
+      entries: {
+        id: string;
+        /**
+         * Format: date-time
+         * @description ISO 8601 date-time
+         */
+        at: string;
+        /** @description the operator, or `access key <id>` for a scheme call of the vendor-compatible endpoint */
+        actor: string;
+        /** @description viewer, editor, admin, or accessKey */
+        role: string;
+        /** @description what kind of change: `scheme.create`, `policy.update`, `accessKey.disable`, `erasure`… */
+        action: string;
+        /** @description what it changed: `scheme FA…`, `global policy 100001`, `access key NF…`… */
+        target: string;
+        /** @description the thing before (null: it did not exist); a policy: the version and the settings that changed */
+        before: unknown;
+        /** @description the thing after (null: deleted) */
+        after: unknown;
+      }[];
+    };
     ListGlobalPoliciesResponse: {
       policies: {
         /** @enum {string} */
@@ -1734,6 +1960,9 @@ export interface components {
         updatedBy: string | null;
         logging: boolean;
       }[];
+    };
+    ListOperatorsResponse: {
+      operators: components['schemas']['Operator'][];
     };
     ListSchemePoliciesResponse: {
       schemeCode: string;
@@ -1861,6 +2090,40 @@ export interface components {
           /** @constant */
           type: 'none';
         };
+    Operator: {
+      name: string;
+      /** @enum {string} */
+      role: 'viewer' | 'editor' | 'admin';
+      enabled: boolean;
+      /**
+       * Format: date-time
+       * @description ISO 8601 date-time
+       */
+      createdAt: string;
+      /**
+       * @description the operator ADMIN_TOKEN signs in as
+       * @constant
+       */
+      bootstrap?: true;
+    };
+    OperatorWithToken: {
+      name: string;
+      /** @enum {string} */
+      role: 'viewer' | 'editor' | 'admin';
+      enabled: boolean;
+      /**
+       * Format: date-time
+       * @description ISO 8601 date-time
+       */
+      createdAt: string;
+      /**
+       * @description the operator ADMIN_TOKEN signs in as
+       * @constant
+       */
+      bootstrap?: true;
+      /** @description shown this once and never again */
+      token: string;
+    };
     PhoneLists: {
       schemeCode: string;
       deny: string[];
@@ -1931,6 +2194,48 @@ export interface components {
           enabled: boolean;
         };
       };
+    };
+    PolicyCheckRequest: {
+      policy: unknown;
+    };
+    PolicyCheckResult: {
+      ok: boolean;
+      errors: {
+        code: string;
+        node: string;
+        setting?: string;
+        message: string;
+      }[];
+      warnings: {
+        code: string;
+        node: string;
+        setting?: string;
+        message: string;
+      }[];
+    };
+    PolicyDiagram: {
+      /** @enum {string} */
+      scope: 'global' | 'scheme';
+      schemeCode?: string;
+      sceneCode: string;
+      version: number;
+      policyVersion: string;
+      nodes: {
+        /** @description the box: a policy node, or a step of the policy itself (start, proved, verified, failed…) */
+        id: string;
+        /** @description the policy node it shows, or `policy` */
+        policyNode: string;
+        /** @description false: switched off (greyed, no routes) */
+        enabled: boolean;
+        /** @description of the newest 200 sessions of the scene (and scheme), how many passed through it */
+        sessions: number;
+      }[];
+      edges: {
+        from: string;
+        to: string;
+        /** @description what takes this route */
+        events: string[];
+      }[];
     };
     PolicyDocument: {
       /** @enum {string} */
@@ -2474,6 +2779,11 @@ export interface components {
           missing: string[];
         };
       };
+    };
+    UpdateOperatorRequest: {
+      /** @enum {string} */
+      role?: 'viewer' | 'editor' | 'admin';
+      enabled?: boolean;
     };
     VendorError: {
       /** @description the request id (an upper-case UUID), also in the `x-acs-request-id` header; the `X-Request-Id` in upper case when that is a UUID */
@@ -4083,6 +4393,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
       /** @description not accepted in this state, or a conflicting write: SCHEME_EXISTS */
       409: {
         headers: {
@@ -4267,6 +4591,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
       /** @description unknown: SCHEME_NOT_FOUND */
       404: {
         headers: {
@@ -4358,6 +4696,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -4518,6 +4870,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
       /** @description unknown: SCHEME_NOT_FOUND */
       404: {
         headers: {
@@ -4609,6 +4975,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -4765,6 +5145,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -4933,6 +5327,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
       /** @description not accepted in this state, or a conflicting write: ACCESS_KEY_EXISTS */
       409: {
         headers: {
@@ -5044,6 +5452,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
       /** @description unknown: ACCESS_KEY_NOT_FOUND */
       404: {
         headers: {
@@ -5127,6 +5549,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
       /** @description unknown: ACCESS_KEY_NOT_FOUND */
       404: {
         headers: {
@@ -5204,6 +5640,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -5984,6 +6434,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
       /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
       503: {
         headers: {
@@ -6129,8 +6593,6 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description who makes the change; recorded in the version (default `admin`) */
-        'x-numberflow-author'?: string;
         /** @description save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT */
         'if-match'?: string;
       };
@@ -6183,6 +6645,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -6265,8 +6741,6 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description who makes the change; recorded in the version (default `admin`) */
-        'x-numberflow-author'?: string;
         /** @description save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT */
         'if-match'?: string;
       };
@@ -6319,6 +6793,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -6707,8 +7195,6 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description who makes the change; recorded in the version (default `admin`) */
-        'x-numberflow-author'?: string;
         /** @description save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT */
         'if-match'?: string;
       };
@@ -6761,6 +7247,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -6843,8 +7343,6 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description who makes the change; recorded in the version (default `admin`) */
-        'x-numberflow-author'?: string;
         /** @description save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT */
         'if-match'?: string;
       };
@@ -6897,6 +7395,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -7187,10 +7699,7 @@ export interface operations {
   putSceneLogging: {
     parameters: {
       query?: never;
-      header?: {
-        /** @description who makes the change; recorded in the version (default `admin`) */
-        'x-numberflow-author'?: string;
-      };
+      header?: never;
       path: {
         /** @description the scene: 100001–100005 */
         sceneCode: '100001' | '100002' | '100003' | '100004' | '100005';
@@ -7238,6 +7747,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -7448,8 +7971,6 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description who makes the change; recorded in the version (default `admin`) */
-        'x-numberflow-author'?: string;
         /** @description save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT */
         'if-match'?: string;
       };
@@ -7504,6 +8025,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -7586,8 +8121,6 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description who makes the change; recorded in the version (default `admin`) */
-        'x-numberflow-author'?: string;
         /** @description save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT */
         'if-match'?: string;
       };
@@ -7642,6 +8175,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -8036,8 +8583,6 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description who makes the change; recorded in the version (default `admin`) */
-        'x-numberflow-author'?: string;
         /** @description save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT */
         'if-match'?: string;
       };
@@ -8092,6 +8637,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -8174,8 +8733,6 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description who makes the change; recorded in the version (default `admin`) */
-        'x-numberflow-author'?: string;
         /** @description save only if the document is at this version, e.g. `"3"` (the ETag of a read); otherwise 409 POLICY_VERSION_CONFLICT */
         'if-match'?: string;
       };
@@ -8230,6 +8787,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -8530,10 +9101,7 @@ export interface operations {
         /** @description `true`: also remove or reset what the document does not name */
         prune?: 'true' | 'false';
       };
-      header?: {
-        /** @description the author of the policy versions the import makes (default `import`) */
-        'x-numberflow-author'?: string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -8579,6 +9147,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
             };
           };
         };
@@ -9061,6 +9643,1130 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'BUSY' | 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  getSignedInOperator: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the operator */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Operator'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  listOperators: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description every stored operator */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListOperatorsResponse'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  createOperator: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateOperatorRequest'];
+      };
+    };
+    responses: {
+      /** @description the operator and its token */
+      201: {
+        headers: {
+          /** @description the URL of the operator */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OperatorWithToken'];
+        };
+      };
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: OPERATOR_EXISTS */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_EXISTS';
+            };
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'BODY_TOO_LARGE';
+            };
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  deleteOperator: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the operator name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: OPERATOR_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: OPERATOR_BOOTSTRAP */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_BOOTSTRAP';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  updateOperator: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the operator name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateOperatorRequest'];
+      };
+    };
+    responses: {
+      /** @description the operator */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Operator'];
+        };
+      };
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: OPERATOR_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: OPERATOR_BOOTSTRAP */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_BOOTSTRAP';
+            };
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'BODY_TOO_LARGE';
+            };
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  replaceOperatorToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the operator name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the operator and its new token */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OperatorWithToken'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: OPERATOR_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: OPERATOR_BOOTSTRAP */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_BOOTSTRAP';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  listAuditLog: {
+    parameters: {
+      query?: {
+        /** @description how many, 1–1000 (default 100) */
+        limit?: number;
+        /** @description only this action, or actions under it (`policy` gives `policy.update`, `policy.rollback`…) */
+        action?: string;
+        /** @description only changes of this target */
+        target?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the entries, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListAuditLogResponse'];
+        };
+      };
+      /** @description bad input: VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'VALIDATION_FAILED';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  erasePhoneNumber: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ErasePhoneNumberRequest'];
+      };
+    };
+    responses: {
+      /** @description what was erased */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErasePhoneNumberResponse'];
+        };
+      };
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED, INVALID_PHONE_NUMBER */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED' | 'INVALID_PHONE_NUMBER';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'BODY_TOO_LARGE';
+            };
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  getGlobalPolicyDiagram: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the scene: 100001–100005 */
+        sceneCode: '100001' | '100002' | '100003' | '100004' | '100005';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the diagram */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyDiagram'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SCENE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCENE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  checkGlobalPolicyDraft: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the scene: 100001–100005 */
+        sceneCode: '100001' | '100002' | '100003' | '100004' | '100005';
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PolicyCheckRequest'];
+      };
+    };
+    responses: {
+      /** @description the errors that would refuse the save, and the warnings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyCheckResult'];
+        };
+      };
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SCENE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCENE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'BODY_TOO_LARGE';
+            };
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  getSchemePolicyDiagram: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the scheme code */
+        code: string;
+        /** @description the scene: 100001–100005 */
+        sceneCode: '100001' | '100002' | '100003' | '100004' | '100005';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the diagram */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyDiagram'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SCHEME_NOT_FOUND, SCENE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_NOT_FOUND' | 'SCENE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  checkSchemePolicyDraft: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the scheme code */
+        code: string;
+        /** @description the scene: 100001–100005 */
+        sceneCode: '100001' | '100002' | '100003' | '100004' | '100005';
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PolicyCheckRequest'];
+      };
+    };
+    responses: {
+      /** @description the errors that would refuse the save, and the warnings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PolicyCheckResult'];
+        };
+      };
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SCHEME_NOT_FOUND, SCENE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_NOT_FOUND' | 'SCENE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'BODY_TOO_LARGE';
+            };
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
             };
           };
         };
