@@ -15,11 +15,15 @@ const sceneNames = {
 
 const $ = (id) => document.getElementById(id);
 let stopCurrentView = () => {};
+/** Bumped by every route and sign-out, so a view that finishes loading after either stops at once. */
+let routeGeneration = 0;
 
 class Unauthorized extends Error {}
 
 async function api(path, options = {}) {
   const token = sessionStorage.getItem(tokenKey);
+  // A view that was still loading when its operator signed out must not call the API without a token.
+  if (!token) throw new Unauthorized();
   const response = await fetch(path, {
     ...options,
     headers: { authorization: `Bearer ${token}`, ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
@@ -67,7 +71,7 @@ function every(ms, task) {
     try {
       await task();
     } catch (error) {
-      if (error instanceof Unauthorized) return signOut();
+      if (error instanceof Unauthorized && !stopped) return signOut();
     }
     if (!stopped) timer = setTimeout(run, ms);
   };
@@ -412,6 +416,7 @@ function stateText(value) {
 // ---- routing ------------------------------------------------------------------------------------
 
 function signOut() {
+  routeGeneration += 1;
   sessionStorage.removeItem(tokenKey);
   document.body.className = '';
   $('signed-in-as').textContent = '';
@@ -419,23 +424,32 @@ function signOut() {
   show('sign-in');
 }
 
+/** Opens the view the hash names and returns the function that stops it. */
+function openView(ui, path, params) {
+  const sessionMatch = /^\/sessions\/([\w-]+)$/.exec(path ?? '');
+  if (sessionMatch) return sessionView(sessionMatch[1]);
+  if (path === '/schemes') return schemesView(ui, params);
+  if (path === '/policies') return policiesView(ui, params);
+  if (path === '/audit') return auditView(ui);
+  if (path === '/sessions') return sessionsView();
+  return chartsView(params);
+}
+
 async function route() {
+  const generation = ++routeGeneration;
   stopCurrentView();
   stopCurrentView = () => {};
   if (!sessionStorage.getItem(tokenKey)) return show('sign-in');
   const [path, query] = location.hash.slice(1).split('?');
   const params = new URLSearchParams(query ?? '');
-  const sessionMatch = /^\/sessions\/([\w-]+)$/.exec(path ?? '');
   try {
     const ui = { $, api, json, element, show, every, Unauthorized, signOut, table, scenes, sceneNames };
     if (!document.body.className) await whoAmI();
-    if (sessionMatch) stopCurrentView = await sessionView(sessionMatch[1]);
-    else if (path === '/schemes') stopCurrentView = await schemesView(ui, params);
-    else if (path === '/policies') stopCurrentView = await policiesView(ui, params);
-    else if (path === '/audit') stopCurrentView = await auditView(ui);
-    else if (path === '/sessions') stopCurrentView = await sessionsView();
-    else stopCurrentView = await chartsView(params);
+    const stopView = await openView(ui, path, params);
+    if (generation === routeGeneration) stopCurrentView = stopView;
+    else stopView();
   } catch (error) {
+    if (generation !== routeGeneration) return;
     if (error instanceof Unauthorized) return signOut();
     throw error;
   }
