@@ -25,8 +25,15 @@ const environmentSchema = z.object({
   DYPNS_PROTOCOL: z.enum(['http', 'https']).optional(),
   DYPNS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
   DYPNS_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
-  DYPNS_SIGN_NAME: z.string().min(1).optional(),
-  DYPNS_TEMPLATE_CODE: z.string().min(1).optional(),
+  // Replaced by the console's SMS signatures and templates, chosen per policy: refused, so a deployment that sets them learns where they went.
+  DYPNS_SIGN_NAME: z
+    .undefined({ message: 'DYPNS_SIGN_NAME is gone: choose the SMS signature in the SMS code node of each policy (signName; the console, /v1/admin/sms)' })
+    .optional(),
+  DYPNS_TEMPLATE_CODE: z
+    .undefined({
+      message: 'DYPNS_TEMPLATE_CODE is gone: choose the SMS template in the SMS code node of each policy (templateCode; the console, /v1/admin/sms)',
+    })
+    .optional(),
   VENDOR_API_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   CARRIER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
   VERIFY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
@@ -122,7 +129,7 @@ export interface Config {
   uplinkWebhookSecret?: string;
   carrierAdapter: 'simulator' | 'alicloud';
   /** Alibaba Cloud Dypnsapi, for the alicloud adapters; without keys the SDK's default credential chain. */
-  dypns: DypnsClientOptions & { signName?: string; templateCode?: string };
+  dypns: DypnsClientOptions;
   smsAdapter: 'simulator' | 'alicloud';
   /** The vendor-compatible endpoint at `/`: how far a request's signed time may be from ours (either way). */
   vendorApi: { clockSkewMs: number };
@@ -193,8 +200,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.DYPNS_PROTOCOL ? { protocol: e.DYPNS_PROTOCOL } : {}),
       connectTimeoutMs: e.DYPNS_CONNECT_TIMEOUT_MS,
       readTimeoutMs: e.DYPNS_READ_TIMEOUT_MS,
-      ...(e.DYPNS_SIGN_NAME ? { signName: e.DYPNS_SIGN_NAME } : {}),
-      ...(e.DYPNS_TEMPLATE_CODE ? { templateCode: e.DYPNS_TEMPLATE_CODE } : {}),
     },
     smsAdapter: e.SMS_ADAPTER,
     vendorApi: { clockSkewMs: e.VENDOR_API_CLOCK_SKEW_SECONDS * 1000 },

@@ -341,6 +341,27 @@ describe('the answers of the server conform to the document', () => {
     await call('POST', '/v1/admin/erasures', { ...admin, body: { phoneNumber: 'x' } }, 400);
   });
 
+  it('SMS signatures and templates', async () => {
+    await call('GET', '/v1/admin/sms/signatures', admin, 200);
+    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: { name: 'OpenApiSign' } }, 201);
+    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: { name: 'OpenApiSign' } }, 409);
+    const signature = { name: 'OpenApiSign' };
+    await call('GET', '/v1/admin/sms/signatures/{name}', { ...admin, params: signature }, 200);
+    await call('PUT', '/v1/admin/sms/signatures/{name}', { ...admin, params: signature, body: { description: 'documented' } }, 200);
+    await call('PUT', '/v1/admin/sms/signatures/{name}', { ...admin, params: { name: '速通互联验证码' }, body: {} }, 409);
+    await call('DELETE', '/v1/admin/sms/signatures/{name}', { ...admin, params: signature }, 204);
+    await call('GET', '/v1/admin/sms/signatures/{name}', { ...admin, params: signature }, 404);
+    await call('GET', '/v1/admin/sms/templates', admin, 200);
+    const created = await call('POST', '/v1/admin/sms/templates', { ...admin, body: { name: 'openapi', content: 'code ${code}, ${min} min' } }, 201);
+    await call('POST', '/v1/admin/sms/templates', { ...admin, body: { name: 'openapi', content: 'no code' } }, 400);
+    const template = { code: created.body.code as string };
+    await call('GET', '/v1/admin/sms/templates/{code}', { ...admin, params: template }, 200);
+    await call('PUT', '/v1/admin/sms/templates/{code}', { ...admin, params: template, body: { name: 'openapi', content: '${code} (${min} min)' } }, 200);
+    await call('DELETE', '/v1/admin/sms/templates/{code}', { ...admin, params: { code: '100001' } }, 409);
+    await call('DELETE', '/v1/admin/sms/templates/{code}', { ...admin, params: template }, 204);
+    await call('GET', '/v1/admin/sms/templates/{code}', { ...admin, params: template }, 404);
+  });
+
   it('every documented operation was seen answering with its documented success status', () => {
     expect(documented.length).toBeGreaterThan(40);
     expect(documented.filter((operation) => !seen.has(operation))).toEqual([]);

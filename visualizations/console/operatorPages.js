@@ -11,7 +11,7 @@ const identityFields = {
   url: 'scheme-url',
 };
 
-function errorText(error) {
+export function errorText(error) {
   return error?.message ?? String(error);
 }
 
@@ -317,12 +317,18 @@ async function openNodeDialog(page, nodeName) {
   const { $, element, json } = ui;
   const schema = (await nodeSchemas())[nodeName];
   const settings = structuredClone(page.policy.policy.nodes[nodeName]);
+  const choices = nodeName === 'smsCode' ? await smsChoices(page) : {};
   $('node-title').textContent = nodeName;
   const inputs = {};
   $('node-fields').replaceChildren(
     ...Object.entries(schema.properties).map(([setting, rule]) => {
       let input;
-      if (rule.type === 'boolean') {
+      if (choices[setting]) {
+        // One of the console's SMS signatures or templates (SMS templates page); unset means the complimentary one.
+        input = element('select', { 'data-setting': setting }, ...choices[setting].options.map(([value, label]) => element('option', { value }, label)));
+        input.value = settings[setting] ?? choices[setting].unset;
+        rule = { ...rule, enum: choices[setting].options.map(([value]) => value) };
+      } else if (rule.type === 'boolean') {
         input = element('input', { type: 'checkbox', 'data-setting': setting });
         input.checked = Boolean(settings[setting]);
       } else if (rule.enum) {
@@ -369,6 +375,16 @@ async function openNodeDialog(page, nodeName) {
   };
   $('node-dialog').showModal();
   await checkDraft(page, nodeName, inputs);
+}
+
+/** The signatures and templates the SMS code node may name, and what an unset one means (the complimentary ones). */
+async function smsChoices(page) {
+  const [{ signatures }, { templates }] = await Promise.all([page.ui.json('/v1/admin/sms/signatures'), page.ui.json('/v1/admin/sms/templates')]);
+  const complimentaryTemplate = templates.find((t) => t.complimentary && t.code === page.scene) ?? templates[0];
+  return {
+    signName: { options: signatures.map((s) => [s.name, `【${s.name}】`]), unset: signatures[0].name },
+    templateCode: { options: templates.map((t) => [t.code, `${t.code} ${t.name}`]), unset: complimentaryTemplate.code },
+  };
 }
 
 function draftSettings(inputs) {

@@ -9,7 +9,9 @@ const files = {
   '/console.js': readFileSync(new URL('console.js', consoleDir), 'utf8'),
   '/console.css': readFileSync(new URL('console.css', consoleDir), 'utf8'),
   '/operatorPages.js': readFileSync(new URL('operatorPages.js', consoleDir), 'utf8'),
+  '/smsPages.js': readFileSync(new URL('smsPages.js', consoleDir), 'utf8'),
 };
+const modules = ['/console.js', '/operatorPages.js', '/smsPages.js'] as const;
 export const consoleAssetsPath = '/console/assets';
 
 /**
@@ -26,8 +28,8 @@ export function consoleRoutes(): Router {
   });
   router.use(consoleAssetsPath, (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    if (req.path === '/console.js') return void res.type('js').send(files['/console.js']);
-    if (req.path === '/operatorPages.js') return void res.type('js').send(files['/operatorPages.js']);
+    const module = modules.find((name) => name === req.path);
+    if (module) return void res.type('js').send(files[module]);
     if (req.path === '/console.css') return void res.type('css').send(files['/console.css']);
     next();
   });
