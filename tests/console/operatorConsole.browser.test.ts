@@ -195,6 +195,29 @@ describe('the operator console in a browser', () => {
     expect((await ctx.flow.smsMessages('13900700031')).at(-1)?.text).toBe(`【ConsoleShop】Shop code ${code}, valid 5 minutes.`);
   }, 60_000);
 
+  it('switches Logging off for a scene: its new sessions keep no trace, and the session page says so', async () => {
+    await page.goto(`${ctx.server.baseUrl}/console#/policies?tab=global&scene=100004`);
+    await page.waitForSelector('#logging-line:not([hidden])');
+    expect(await page.textContent('#logging-meaning')).toContain('keeps its trace');
+    expect(await page.isChecked('#logging-switch')).toBe(true);
+    await page.uncheck('#logging-switch');
+    await expect.poll(async () => (await ctx.server.api.get('/v1/admin/policies/100004/logging', 'admin')).body.enabled).toBe(false);
+
+    const session = await ctx.flow.openOk(await ctx.flow.authToken(), '100004');
+    await page.click('a[data-nav="sessions"]');
+    await expect.poll(() => page.textContent(`[data-session="${session.id}"]`)).toContain('logging off: no trace');
+    await page.click(`[data-session="${session.id}"]`);
+    await page.waitForSelector('#session-untraced');
+    expect(await page.textContent('#session-untraced')).toContain('Logging switch of scene 100004 was off');
+    await screenshot('untraced-session');
+
+    await page.goto(`${ctx.server.baseUrl}/console#/policies?tab=global&scene=100004`);
+    await page.waitForSelector('#logging-line:not([hidden])');
+    await expect.poll(() => page.isChecked('#logging-switch')).toBe(false);
+    await page.check('#logging-switch');
+    await expect.poll(async () => (await ctx.server.api.get('/v1/admin/policies/100004/logging', 'admin')).body.enabled).toBe(true);
+  });
+
   it('a viewer sees no edit controls, and the API refuses a viewer’s change with 403', async () => {
     await page.click('a[data-nav="audit"]');
     await page.fill('#operator-name', 'product-owner');
@@ -243,6 +266,8 @@ describe('the operator console in a browser', () => {
       'smsSignature.create',
       'smsTemplate.create',
       'policy.update',
+      'policy.logging',
+      'policy.logging',
       'operator.create',
     ]);
     expect(await page.textContent('#audit-table')).toContain(`scheme ${schemeCode} policy 100001`);

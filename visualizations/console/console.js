@@ -226,7 +226,7 @@ async function sessionsView() {
         element('td', {}, s.schemeCode),
         element('td', {}, s.sceneCode),
         element('td', {}, element('span', { className: `status ${s.status}` }, s.status)),
-        element('td', {}, s.state),
+        element('td', {}, s.state, ...(s.traced ? [] : [' ', element('span', { className: 'meta untraced' }, '(logging off: no trace)')])),
         element('td', {}, new Date(s.createdAt).toLocaleTimeString()),
       );
       row.onclick = () => (location.hash = `#/sessions/${s.id}`);
@@ -261,13 +261,19 @@ async function sessionView(id) {
   $('session-chart').onclick = () => $('session-chart').closest('.panes').classList.toggle('wide');
   const detail = await json(`/v1/admin/sessions/${id}`);
   setStatus(detail);
-  await refresh();
+  $('session-live').hidden = !detail.traced;
+  if (detail.traced) await refresh();
+  else {
+    // The scene's Logging switch was off when it started: no trace to show; its replay still runs.
+    const notice = `No trace: this session started while the Logging switch of scene ${detail.sceneCode} was off.`;
+    $('session-chart').replaceChildren(element('p', { className: 'meta', id: 'session-untraced' }, notice));
+  }
   await fillReplayChoices(detail);
   $('replay-form').onsubmit = (event) => {
     event.preventDefault();
     replay(id, $('replay-against').value);
   };
-  return follow(id, setStatus, refresh);
+  return detail.traced ? follow(id, setStatus, refresh) : () => {};
 }
 
 /** Follows the session's live stream (Server-Sent Events read with fetch, so the token goes in a header). */

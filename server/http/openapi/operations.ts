@@ -517,7 +517,7 @@ const adminSessions: Operation[] = [
     security: 'admin',
     pathParams: { id: sessionId },
     success: { status: 200, description: 'the event log', schema: sessionTraceSchema },
-    errors: { 404: ['SESSION_NOT_FOUND'] },
+    errors: { 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -530,7 +530,7 @@ const adminSessions: Operation[] = [
     pathParams: { id: sessionId },
     query: { format: { schema: chartFormatSchema, description: '`svg` (default) or `dot`' } },
     success: { status: 200, description: 'the chart', contentType: 'image/svg+xml', alternatives: { 'text/vnd.graphviz': 'with `format=dot`' } },
-    errors: { 400: ['VALIDATION_FAILED'], 404: ['SESSION_NOT_FOUND'] },
+    errors: { 400: ['VALIDATION_FAILED'], 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -543,7 +543,7 @@ const adminSessions: Operation[] = [
     security: 'admin',
     pathParams: { id: sessionId },
     success: { status: 200, description: 'the timeline', contentType: 'image/svg+xml' },
-    errors: { 404: ['SESSION_NOT_FOUND'] },
+    errors: { 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -559,7 +559,7 @@ const adminSessions: Operation[] = [
     query: { after: { schema: z.coerce.number().int().min(0), description: 'resume after this log version' } },
     headers: { 'last-event-id': { schema: z.string(), description: 'the same, as an EventSource sends it on reconnect' } },
     success: { status: 200, description: 'the stream', contentType: 'text/event-stream' },
-    errors: { 404: ['SESSION_NOT_FOUND'] },
+    errors: { 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -576,7 +576,7 @@ const adminSessions: Operation[] = [
       schema: sessionRecordingSchema,
       headers: { 'Content-Disposition': 'attachment; filename="session-<id>.json"' },
     },
-    errors: { 404: ['SESSION_NOT_FOUND'] },
+    errors: { 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'post',
@@ -760,6 +760,8 @@ const adminPolicies: Operation[] = [
     path: '/v1/admin/policies/{sceneCode}/logging',
     operationId: 'putSceneLogging',
     summary: 'Switch the logging of a scene on or off',
+    description:
+      "Governs the sessions that start from now on: while on, each keeps its trace for operators (trace, timeline, chart, live stream, recording) and writes one outcome log line when it ends; while off, neither (their trace views answer 403 SESSION_LOGGING_OFF, the session lists show `traced: false`). Every session keeps its event log either way: the durable record that replay, the impact preview and the policy diagram's counts read, expiring with the session.",
     tag: 'admin: policies',
     security: 'admin',
     pathParams: { sceneCode },

@@ -821,7 +821,10 @@ export interface paths {
     };
     /** Whether sessions of a scene are logged */
     get: operations['getSceneLogging'];
-    /** Switch the logging of a scene on or off */
+    /**
+     * Switch the logging of a scene on or off
+     * @description Governs the sessions that start from now on: while on, each keeps its trace for operators (trace, timeline, chart, live stream, recording) and writes one outcome log line when it ends; while off, neither (their trace views answer 403 SESSION_LOGGING_OFF, the session lists show `traced: false`). Every session keeps its event log either way: the durable record that replay, the impact preview and the policy diagram's counts read, expiring with the session.
+     */
     put: operations['putSceneLogging'];
     post?: never;
     delete?: never;
@@ -1906,6 +1909,8 @@ export interface components {
         id: string;
         type: string;
       }[];
+      /** @description false: the session started while its scene's Logging switch was off, so it keeps no trace (its trace views answer 403 SESSION_LOGGING_OFF) */
+      traced: boolean;
       /**
        * Format: date-time
        * @description ISO 8601 date-time
@@ -2107,6 +2112,8 @@ export interface components {
          * @description ISO 8601 date-time
          */
         createdAt: string;
+        /** @description false: the session started while its scene's Logging switch was off, so it keeps no trace (its trace views answer 403 SESSION_LOGGING_OFF) */
+        traced: boolean;
       }[];
     };
     ListSmsSignaturesResponse: {
@@ -6002,6 +6009,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
+            };
+          };
+        };
+      };
       /** @description unknown: SESSION_NOT_FOUND */
       404: {
         headers: {
@@ -6089,6 +6110,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
+            };
+          };
+        };
+      };
       /** @description unknown: SESSION_NOT_FOUND */
       404: {
         headers: {
@@ -6154,6 +6189,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
             };
           };
         };
@@ -6233,6 +6282,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
+            };
+          };
+        };
+      };
       /** @description unknown: SESSION_NOT_FOUND */
       404: {
         headers: {
@@ -6300,6 +6363,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
             };
           };
         };
