@@ -103,6 +103,25 @@ describe('the operator console in a browser', () => {
     await expect.poll(() => page.locator(`[data-access-key="${id}"]`).count()).toBe(0);
   });
 
+  it('disables the scheme with its button (its auth tokens are refused with 403), then enables it again', async () => {
+    const row = page.locator(`[data-scheme="${schemeCode}"]`);
+    await page.fill('#scheme-query', '');
+    await row.locator('[data-toggle-scheme]').click();
+    await expect.poll(() => row.locator('.scheme-status').textContent()).toBe('disabled');
+    const scheme = (await ctx.server.api.get(`/v1/admin/schemes/${schemeCode}`, 'admin')).body;
+    expect(scheme.enabled).toBe(false);
+    const refused = await ctx.server.api.post(
+      '/v1/fusion-auth/token',
+      { schemeCode, platform: 'Android', packageName: scheme.packageName, packageSign: scheme.packageSign, durationSeconds: 900 },
+      'accessKey',
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('SCHEME_DISABLED');
+    await screenshot('scheme-disabled');
+    await row.locator('[data-toggle-scheme]').click();
+    await expect.poll(() => row.locator('.scheme-status').textContent()).toBe('enabled');
+  });
+
   it("switches the scheme's scene to its own policy, changes number auth on the diagram, sees the static check, saves, and a new session takes the new route", async () => {
     await page.click('a[data-nav="policies"]');
     await page.click('#tab-scheme');
@@ -259,6 +278,8 @@ describe('the operator console in a browser', () => {
       'accessKey.create',
       'accessKey.disable',
       'accessKey.delete',
+      'scheme.disable',
+      'scheme.enable',
       'policy.override',
       'policy.update',
       'policy.restoreDefaults',

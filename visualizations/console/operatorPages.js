@@ -40,6 +40,12 @@ export async function schemesView(ui, params) {
         };
         const edit = element('button', { type: 'button' }, 'Edit');
         edit.onclick = () => fillSchemeForm(ui, scheme);
+        // Disabled: no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED).
+        const toggle = element('button', { type: 'button', 'data-toggle-scheme': scheme.code }, scheme.enabled ? 'Disable' : 'Enable');
+        toggle.onclick = async () => {
+          await ui.api(`/v1/admin/schemes/${scheme.code}/${scheme.enabled ? 'disable' : 'enable'}`, { method: 'POST' });
+          await render();
+        };
         const remove = element('button', { type: 'button' }, 'Delete');
         remove.onclick = async () => {
           if (!confirm(`Delete scheme ${scheme.code} (${scheme.name})?`)) return;
@@ -58,7 +64,8 @@ export async function schemesView(ui, params) {
           element('td', {}, scheme.appName ?? ''),
           element('td', {}, scheme.platform),
           element('td', {}, identity),
-          element('td', { className: 'edit admin-only' }, edit, ' ', remove),
+          element('td', { className: scheme.enabled ? 'scheme-status' : 'scheme-status disabled' }, scheme.enabled ? 'enabled' : 'disabled'),
+          element('td', { className: 'edit admin-only' }, edit, ' ', toggle, ' ', remove),
         );
       }),
     );

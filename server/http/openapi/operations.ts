@@ -186,7 +186,7 @@ const fusionAuth: Operation[] = [
     rateLimited: true,
     body: { schema: tokenRequestSchema },
     success: { status: 200, description: 'the auth token', schema: tokenResponseSchema },
-    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'], 403: ['APP_IDENTITY_MISMATCH'], 404: ['SCHEME_NOT_FOUND'] },
+    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'], 403: ['APP_IDENTITY_MISMATCH', 'SCHEME_DISABLED'], 404: ['SCHEME_NOT_FOUND'] },
   },
   {
     method: 'post',
@@ -281,7 +281,7 @@ const sessions: Operation[] = [
     rateLimited: true,
     body: { schema: startSessionSchema },
     success: { status: 201, description: 'the new session', schema: sessionViewSchema, headers: { Location: 'the URL of the session' } },
-    errors: { 400: ['VALIDATION_FAILED', 'BOUND_PHONE_NUMBER_REQUIRED'], 403: ['SCHEME_NOT_FOUND'] },
+    errors: { 400: ['VALIDATION_FAILED', 'BOUND_PHONE_NUMBER_REQUIRED'], 403: ['SCHEME_NOT_FOUND', 'SCHEME_DISABLED'] },
   },
   {
     method: 'get',
@@ -293,7 +293,7 @@ const sessions: Operation[] = [
     security: 'client',
     pathParams: { id: sessionId },
     success: { status: 200, description: 'the session', schema: sessionViewSchema },
-    errors: { 404: ['SESSION_NOT_FOUND'], 503: ['BUSY'] },
+    errors: { 403: ['SCHEME_DISABLED'], 404: ['SESSION_NOT_FOUND'], 503: ['BUSY'] },
   },
   {
     method: 'post',
@@ -309,6 +309,7 @@ const sessions: Operation[] = [
     success: { status: 200, description: 'the session after the event', schema: sessionViewSchema },
     errors: {
       400: ['UNKNOWN_EVENT_TYPE', 'VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'],
+      403: ['SCHEME_DISABLED'],
       404: ['SESSION_NOT_FOUND'],
       409: ['EVENT_NOT_ACCEPTED', 'VERSION_CONFLICT', 'SESSION_FINISHED', 'SMS_SEND_LIMIT'],
       410: ['SESSION_EXPIRED'],
@@ -377,6 +378,20 @@ const adminSchemes: Operation[] = [
     success: { status: 204, description: 'deleted' },
     errors: { 404: ['SCHEME_NOT_FOUND'] },
   },
+  ...(['disable', 'enable'] as const).map((action): Operation => ({
+    method: 'post',
+    path: `/v1/admin/schemes/{code}/${action}`,
+    operationId: `${action}Scheme`,
+    summary:
+      action === 'disable' ? 'Disable a scheme: no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED)' : 'Enable a disabled scheme again',
+    description:
+      'A disabled scheme keeps its policies, keys and sessions; GetFusionAuthToken and GetAuthToken for it are refused (REST 403 SCHEME_DISABLED, vendor 403 UnauthorizedOperation), and so are its auth tokens on every session endpoint. Audited.',
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    success: { status: 200, description: 'the scheme', schema: schemeSchema },
+    errors: { 404: ['SCHEME_NOT_FOUND'] },
+  })),
   {
     method: 'put',
     path: '/v1/admin/schemes/{code}/webhook',

@@ -207,7 +207,12 @@ export const sessionViewSchema = z.object({
 
 // ---- operator: schemes, access keys, sessions ----
 
-export const schemeSchema = schemeFieldsSchema.extend({ code: z.string(), createdAt: isoTime, updatedAt: isoTime });
+export const schemeSchema = schemeFieldsSchema.extend({
+  code: z.string(),
+  enabled: z.boolean().describe('false: disabled; it issues no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED)'),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
 export const schemeListSchema = z.object({ schemes: z.array(schemeSchema) });
 
 export const accessKeySchema = z.object({

@@ -51,6 +51,22 @@ export function adminRoutes(services: Services): Router {
     res.json(scheme);
   });
 
+  // A disabled scheme issues no auth tokens, and its auth tokens open and step no sessions (403 SCHEME_DISABLED).
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    router.post(`/v1/admin/schemes/:code/${action}`, async (req, res) => {
+      const code = parseSchemeCode(req);
+      const before = await services.schemes.get(code);
+      const scheme = before && (await services.schemes.setEnabled(code, enabled));
+      if (!scheme) throw schemeNotFound(code);
+      if (before.enabled !== scheme.enabled)
+        await auditChange(res, services.audit, { action: `scheme.${action}`, target: `scheme ${code}`, before, after: scheme });
+      res.json(scheme);
+    });
+  }
+
   router.delete('/v1/admin/schemes/:code', async (req, res) => {
     const code = parseSchemeCode(req);
     const before = await services.schemes.get(code);

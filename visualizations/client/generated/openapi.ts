@@ -349,6 +349,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/schemes/{code}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Disable a scheme: no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED)
+     * @description A disabled scheme keeps its policies, keys and sessions; GetFusionAuthToken and GetAuthToken for it are refused (REST 403 SCHEME_DISABLED, vendor 403 UnauthorizedOperation), and so are its auth tokens on every session endpoint. Audited.
+     */
+    post: operations['disableScheme'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/schemes/{code}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enable a disabled scheme again
+     * @description A disabled scheme keeps its policies, keys and sessions; GetFusionAuthToken and GetAuthToken for it are refused (REST 403 SCHEME_DISABLED, vendor 403 UnauthorizedOperation), and so are its auth tokens on every session endpoint. Audited.
+     */
+    post: operations['enableScheme'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/schemes/{code}/webhook': {
     parameters: {
       query?: never;
@@ -2711,6 +2751,8 @@ export interface components {
       origin?: string;
       url?: string;
       code: string;
+      /** @description false: disabled; it issues no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED) */
+      enabled: boolean;
       /**
        * Format: date-time
        * @description ISO 8601 date-time
@@ -3238,7 +3280,7 @@ export interface operations {
           };
         };
       };
-      /** @description not allowed: APP_IDENTITY_MISMATCH */
+      /** @description not allowed: APP_IDENTITY_MISMATCH, SCHEME_DISABLED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3247,7 +3289,7 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             error?: {
               /** @enum {unknown} */
-              code?: 'APP_IDENTITY_MISMATCH';
+              code?: 'APP_IDENTITY_MISMATCH' | 'SCHEME_DISABLED';
             };
           };
         };
@@ -4099,7 +4141,7 @@ export interface operations {
           };
         };
       };
-      /** @description not allowed: SCHEME_NOT_FOUND */
+      /** @description not allowed: SCHEME_NOT_FOUND, SCHEME_DISABLED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4108,7 +4150,7 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             error?: {
               /** @enum {unknown} */
-              code?: 'SCHEME_NOT_FOUND';
+              code?: 'SCHEME_NOT_FOUND' | 'SCHEME_DISABLED';
             };
           };
         };
@@ -4212,6 +4254,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: SCHEME_DISABLED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_DISABLED';
+            };
+          };
+        };
+      };
       /** @description unknown: SESSION_NOT_FOUND */
       404: {
         headers: {
@@ -4295,6 +4351,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'AUTH_TOKEN_INVALID';
+            };
+          };
+        };
+      };
+      /** @description not allowed: SCHEME_DISABLED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_DISABLED';
             };
           };
         };
@@ -4827,6 +4897,172 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SCHEME_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  disableScheme: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the scheme code, `FA` + digits */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the scheme */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Scheme'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SCHEME_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  enableScheme: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the scheme code, `FA` + digits */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the scheme */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Scheme'];
+        };
       };
       /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
       401: {
