@@ -169,6 +169,25 @@ describe('the operator console in a browser', () => {
     await page.check('[data-version="4"] input.compare');
     await page.click('#compare-versions');
     await expect.poll(() => page.textContent('#compare-differences')).toContain('numberAuth.onCarrierError');
+    // On the diagram itself: the routes v4 makes that v3 did not are added, the ones it dropped removed, the changed node marked.
+    const diagramOf = async (version: number) =>
+      (await ctx.server.api.get(`/v1/admin/schemes/${schemeCode}/policies/100001/diagram?version=${version}`, 'admin')).body as {
+        version: number;
+        edges: { from: string; to: string }[];
+      };
+    const [v3, v4] = [await diagramOf(3), await diagramOf(4)];
+    expect([v3.version, v4.version]).toEqual([3, 4]);
+    const keys = (d: typeof v3) => new Set(d.edges.map((e) => `${e.from}->${e.to}`));
+    const added = [...keys(v4)].filter((k) => !keys(v3).has(k)).sort();
+    const removed = [...keys(v3)].filter((k) => !keys(v4).has(k)).sort();
+    expect(added.length + removed.length).toBeGreaterThan(0);
+    const marked = (mark: string) =>
+      page.locator(`#compare-diagram line.${mark}`).evaluateAll((lines) => lines.map((line) => line.getAttribute('data-edge')!).sort());
+    await expect.poll(() => marked('diff-added')).toEqual(added);
+    expect(await marked('diff-removed')).toEqual(removed);
+    expect(await page.getAttribute('#compare-diagram g[data-node="numberAuth"]', 'class')).toContain('diff-changed');
+    expect(await page.getAttribute('#compare-diagram g[data-node="smsCode"]', 'class')).not.toMatch(/diff-/);
+    expect(await page.textContent('#compare-diagram g[data-node="numberAuth"] title')).toContain('numberAuth.onCarrierError: v3 "sms", v4 "fail"');
     await screenshot('rollback');
   });
 

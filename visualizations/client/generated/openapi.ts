@@ -1296,7 +1296,7 @@ export interface paths {
     };
     /**
      * The policy diagram: its nodes, the routes its settings make, and live counts
-     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes.
+     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes. With `version`, the diagram of that version of the history (its counts: sessions that ran it), so two versions can be compared box by box and arrow by arrow.
      */
     get: operations['getGlobalPolicyDiagram'];
     put?: never;
@@ -1333,7 +1333,7 @@ export interface paths {
     };
     /**
      * The policy diagram: its nodes, the routes its settings make, and live counts
-     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes.
+     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes. With `version`, the diagram of that version of the history (its counts: sessions that ran it), so two versions can be compared box by box and arrow by arrow.
      */
     get: operations['getSchemePolicyDiagram'];
     put?: never;
@@ -10853,7 +10853,10 @@ export interface operations {
   };
   getGlobalPolicyDiagram: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description a version number of the history (default: the policy now) */
+        version?: string;
+      };
       header?: never;
       path: {
         /** @description the scene: 100001–100005 */
@@ -10888,7 +10891,7 @@ export interface operations {
           };
         };
       };
-      /** @description unknown: SCENE_NOT_FOUND */
+      /** @description unknown: SCENE_NOT_FOUND, POLICY_VERSION_NOT_FOUND */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10897,7 +10900,7 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             error?: {
               /** @enum {unknown} */
-              code?: 'SCENE_NOT_FOUND';
+              code?: 'SCENE_NOT_FOUND' | 'POLICY_VERSION_NOT_FOUND';
             };
           };
         };
@@ -11037,7 +11040,10 @@ export interface operations {
   };
   getSchemePolicyDiagram: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description a version number of the history (default: the policy now) */
+        version?: string;
+      };
       header?: never;
       path: {
         /** @description the scheme code */
@@ -11074,7 +11080,7 @@ export interface operations {
           };
         };
       };
-      /** @description unknown: SCHEME_NOT_FOUND, SCENE_NOT_FOUND */
+      /** @description unknown: SCHEME_NOT_FOUND, SCENE_NOT_FOUND, POLICY_VERSION_NOT_FOUND */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11083,7 +11089,7 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             error?: {
               /** @enum {unknown} */
-              code?: 'SCHEME_NOT_FOUND' | 'SCENE_NOT_FOUND';
+              code?: 'SCHEME_NOT_FOUND' | 'SCENE_NOT_FOUND' | 'POLICY_VERSION_NOT_FOUND';
             };
           };
         };
