@@ -75,7 +75,7 @@ export function storedSnapshotOf(snapshot: SessionSnapshot): StoredSnapshot {
 
 /** The live snapshot of a stored one; throws when the stored state no longer fits the machine. */
 export function restoreSnapshot(machine: SessionMachine, stored: StoredSnapshot, identity: SessionIdentity): SessionSnapshot {
-  const context = { ...structuredClone(contextDefaults), ...stored.context, ...identity } as unknown as SessionContext;
+  const context = { ...contextDefaults, ...stored.context, ...identity } as unknown as SessionContext;
   const snapshot = machine.resolveState({ value: stored.value as SessionSnapshot['value'], context });
   if (snapshot.status === 'error') throw new Error('stored session snapshot does not fit its machine');
   return snapshot;
