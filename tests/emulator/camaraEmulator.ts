@@ -161,15 +161,14 @@ export class CamaraEmulator {
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', false);
+    // Recorded as the head goes out, so a caller that has its answer finds the call recorded.
     app.use((req, res, next) => {
-      res.on('finish', () =>
-        this.calls.push({
-          method: req.method,
-          path: req.path,
-          ...(req.get('x-correlator') ? { correlator: req.get('x-correlator')! } : {}),
-          status: res.statusCode,
-        }),
-      );
+      const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
+      res.writeHead = ((...args: unknown[]) => {
+        const correlator = req.get('x-correlator');
+        this.calls.push({ method: req.method, path: req.originalUrl.split('?')[0]!, ...(correlator ? { correlator } : {}), status: res.statusCode });
+        return writeHead(...args);
+      }) as typeof res.writeHead;
       next();
     });
     app.use(xCorrelator);

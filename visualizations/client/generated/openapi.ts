@@ -2158,6 +2158,7 @@ export interface components {
           }[];
           /** @enum {string} */
           onRisk: 'captcha' | 'uplinkSms' | 'block';
+          simSwapMaxAgeHours?: number;
         };
         numberAuth: {
           enabled: boolean;
@@ -2330,6 +2331,7 @@ export interface components {
           }[];
           /** @enum {string} */
           onRisk: 'captcha' | 'uplinkSms' | 'block';
+          simSwapMaxAgeHours?: number;
         };
         numberAuth: {
           enabled: boolean;
@@ -2396,6 +2398,7 @@ export interface components {
           }[];
           /** @enum {string} */
           onRisk?: 'captcha' | 'uplinkSms' | 'block';
+          simSwapMaxAgeHours?: number;
         };
         numberAuth?: {
           enabled?: boolean;
