@@ -16,6 +16,7 @@ import type { SmsSender } from '../adapters/sms/smsSender.js';
 import type { SmsVerification } from '../adapters/sms/smsVerification.js';
 import { SimulatorSmsOutbox } from '../adapters/sms/simulatorSmsOutbox.js';
 import { checkPolicy } from '../machines/policy/policyChecks.js';
+import { CamaraTokens } from './camara/camaraTokens.js';
 import { AccessKeyRepository } from './accessKeys/accessKeyRepository.js';
 import { ConfigError, type Config } from './config/config.js';
 import { createActionHandlers } from './engine/actions/index.js';
@@ -253,6 +254,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     metrics,
     limits,
     adapters: { carrier, sms },
+    camaraTokens: await CamaraTokens.create(kv, clock, config.camara.accessTokenTtlSeconds),
     liveStreams: new LiveStreams(),
     ...(simulatorsActive ? { simulator: { carrier: simulatorCarrier, outbox, recycledNumbers } } : {}),
   };

@@ -1,6 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { SmsCodeBusyError } from '../../adapters/sms/smsVerification.js';
 import { requestBodyError } from '../http/requestBodyError.js';
+import { RateLimitedError } from '../limits/rateLimited.js';
+import { isStoreUnavailable } from '../stores/storeUnavailable.js';
 
 /**
  * CAMARA's error envelope (`ErrorInfo` of every CAMARA specification): `{status, code, message}`
@@ -63,6 +66,9 @@ export function camaraErrorHandler(logger?: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (res.headersSent) return;
     if (error instanceof CamaraError) return sendCamaraError(res, error);
+    if (error instanceof RateLimitedError) return sendCamaraError(res, camaraErrors.tooManyRequests(error.retryAfterSeconds));
+    if (error instanceof SmsCodeBusyError) return sendCamaraError(res, camaraErrors.tooManyRequests(1));
+    if (isStoreUnavailable(error)) return sendCamaraError(res, new CamaraError(503, 'UNAVAILABLE', 'Service is unavailable; try again shortly.', 2));
     const bodyError = requestBodyError(error);
     if (bodyError)
       return sendCamaraError(res, new CamaraError(bodyError.status, bodyError.status === 400 ? 'INVALID_ARGUMENT' : bodyError.code, bodyError.message));
