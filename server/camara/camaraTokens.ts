@@ -59,7 +59,10 @@ export class CamaraTokens {
   static async create(kv: KeyValueStore, clock: () => number, ttlSeconds: number): Promise<CamaraTokens> {
     const stored = await storedSigningKey(kv);
     const { d: _private, ...publicJwk } = stored;
-    const kid = createHash('sha256').update(JSON.stringify([publicJwk.crv, publicJwk.x, publicJwk.y])).digest('base64url').slice(0, 16);
+    const kid = createHash('sha256')
+      .update(JSON.stringify([publicJwk.crv, publicJwk.x, publicJwk.y]))
+      .digest('base64url')
+      .slice(0, 16);
     const privateKey = (await importJWK(stored, signingAlgorithm)) as CryptoKey;
     const publicKey = (await importJWK(publicJwk, signingAlgorithm)) as CryptoKey;
     return new CamaraTokens(kv, privateKey, publicKey, { ...publicJwk, kid, alg: signingAlgorithm, use: 'sig' }, clock, ttlSeconds);

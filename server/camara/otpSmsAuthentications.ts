@@ -71,7 +71,11 @@ export async function sendOtp(services: OtpServices, clientId: string, request: 
       case 'DAILY_LIMIT':
         throw new CamaraError(403, 'ONE_TIME_PASSWORD_SMS.MAX_OTP_CODES_EXCEEDED', 'Too many OTPs have been requested for this MSISDN. Try later.');
       case 'UNDELIVERABLE':
-        throw new CamaraError(403, 'ONE_TIME_PASSWORD_SMS.PHONE_NUMBER_BLOCKED', 'Phone_number is blocked to receive SMS due to any blocking business reason in the operator.');
+        throw new CamaraError(
+          403,
+          'ONE_TIME_PASSWORD_SMS.PHONE_NUMBER_BLOCKED',
+          'Phone_number is blocked to receive SMS due to any blocking business reason in the operator.',
+        );
       case 'DELIVERY_FAILED':
         throw new CamaraError(503, 'UNAVAILABLE', 'The SMS could not be sent; try again shortly.', 5);
     }
@@ -85,7 +89,11 @@ export async function sendOtp(services: OtpServices, clientId: string, request: 
 
 const expired = () => new CamaraError(400, 'ONE_TIME_PASSWORD_SMS.VERIFICATION_EXPIRED', 'The authenticationId is no longer valid');
 const failed = () =>
-  new CamaraError(400, 'ONE_TIME_PASSWORD_SMS.VERIFICATION_FAILED', 'The maximum number of attempts for this authenticationId was exceeded without providing a valid OTP');
+  new CamaraError(
+    400,
+    'ONE_TIME_PASSWORD_SMS.VERIFICATION_FAILED',
+    'The maximum number of attempts for this authenticationId was exceeded without providing a valid OTP',
+  );
 
 /** Resolves when the code is right; throws the spec's error otherwise. Another consumer's id is as unknown as a made-up one. */
 export async function validateOtp(services: OtpServices, clientId: string, request: { authenticationId: string; code: string }): Promise<void> {
@@ -110,4 +118,3 @@ export async function validateOtp(services: OtpServices, clientId: string, reque
       throw expired();
   }
 }
-

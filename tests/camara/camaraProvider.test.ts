@@ -68,7 +68,10 @@ describe('the authorization server', () => {
     const wrong = await http('POST', '/camara/oauth2/token', form({ grant_type: 'client_credentials' }, `Basic ${Buffer.from('x:y').toString('base64')}`));
     expect(wrong).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     expect(wrong.headers.get('www-authenticate')).toMatch(/^Basic/);
-    expect(await http('POST', '/camara/oauth2/token', form({ grant_type: 'password' }))).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
+    expect(await http('POST', '/camara/oauth2/token', form({ grant_type: 'password' }))).toMatchObject({
+      status: 400,
+      body: { error: 'unsupported_grant_type' },
+    });
     expect(await http('POST', '/camara/oauth2/token', form({ grant_type: 'client_credentials', scope: 'admin' }))).toMatchObject({
       status: 400,
       body: { error: 'invalid_scope' },
@@ -106,14 +109,19 @@ describe('Number Verification v2', () => {
       devicePhoneNumberVerified: false,
     });
     const hashed = createHash('sha256').update('+8613812345678').digest('hex');
-    expect((await http('POST', '/camara/number-verification/v2/verify', json(token, { hashedPhoneNumber: hashed }))).body).toEqual({ devicePhoneNumberVerified: true });
+    expect((await http('POST', '/camara/number-verification/v2/verify', json(token, { hashedPhoneNumber: hashed }))).body).toEqual({
+      devicePhoneNumberVerified: true,
+    });
     const shared = await http('GET', '/camara/number-verification/v2/device-phone-number', { headers: { authorization: `Bearer ${token}` } });
     expect(shared.body).toEqual({ devicePhoneNumber: '+8613812345678' });
   });
 
   it('answers the spec errors: 400, 401 (also once the token expired), 403 for scope and for a two-legged token, 404', async () => {
     const token = await threeLeggedToken('13812345678', 'number-verification:verify');
-    expect(await http('POST', '/camara/number-verification/v2/verify', json(token, {}))).toMatchObject({ status: 400, body: { status: 400, code: 'INVALID_ARGUMENT' } });
+    expect(await http('POST', '/camara/number-verification/v2/verify', json(token, {}))).toMatchObject({
+      status: 400,
+      body: { status: 400, code: 'INVALID_ARGUMENT' },
+    });
     expect(await http('GET', '/camara/number-verification/v2/device-phone-number', json(token, undefined))).toMatchObject({
       status: 403,
       body: { code: 'PERMISSION_DENIED' },
@@ -150,7 +158,10 @@ describe('One Time Password SMS v1', () => {
     const code = await ctx.flow.latestSmsCode('13700000001');
     expect((await ctx.flow.smsMessages('13700000001')).at(-1)?.text).toBe(`${code} is your code`);
     expect(await validate(token, sent.body.authenticationId, code)).toMatchObject({ status: 204 });
-    expect(await validate(token, sent.body.authenticationId, code)).toMatchObject({ status: 400, body: { code: 'ONE_TIME_PASSWORD_SMS.VERIFICATION_EXPIRED' } });
+    expect(await validate(token, sent.body.authenticationId, code)).toMatchObject({
+      status: 400,
+      body: { code: 'ONE_TIME_PASSWORD_SMS.VERIFICATION_EXPIRED' },
+    });
   });
 
   it('a wrong code, the last wrong try, a newer send or an unknown id: the spec errors', async () => {
@@ -159,7 +170,10 @@ describe('One Time Password SMS v1', () => {
     ctx.server.clock.advanceSeconds(31);
     const second = await sendCode(token, '+8613700000002');
     const code = await ctx.flow.latestSmsCode('13700000002');
-    expect(await validate(token, first.body.authenticationId, code)).toMatchObject({ status: 400, body: { code: 'ONE_TIME_PASSWORD_SMS.VERIFICATION_EXPIRED' } });
+    expect(await validate(token, first.body.authenticationId, code)).toMatchObject({
+      status: 400,
+      body: { code: 'ONE_TIME_PASSWORD_SMS.VERIFICATION_EXPIRED' },
+    });
     const wrong = code === '000000' ? '111111' : '000000';
     expect(await validate(token, second.body.authenticationId, wrong)).toMatchObject({ status: 400, body: { code: 'ONE_TIME_PASSWORD_SMS.INVALID_OTP' } });
     expect(await validate(token, second.body.authenticationId, wrong)).toMatchObject({ body: { code: 'ONE_TIME_PASSWORD_SMS.INVALID_OTP' } });

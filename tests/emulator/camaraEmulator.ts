@@ -28,6 +28,8 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { bearerToken, camaraErrorHandler, camaraErrors, camaraUnknownRoute, CamaraError, xCorrelator } from '../../server/camara/camaraError.js';
 import { camaraPhoneNumberPattern, parseCamaraBody } from '../../server/camara/camaraInput.js';
+// The spec's NumberVerificationRequestBody, as numberflow's own facade validates it.
+import { numberVerificationRequestSchema } from '../../server/http/routes/camaraNumberVerificationRoutes.js';
 
 /** How the user was authenticated when the token was issued (the token's `amr`). */
 export type AuthenticationMethod = 'network' | 'sim' | 'sms' | 'password';
@@ -89,16 +91,6 @@ export const simSwapScopes = { check: 'sim-swap:check', retrieveDate: 'sim-swap:
 const hoursMs = 3_600_000;
 const e164 = z.string().regex(camaraPhoneNumberPattern, 'must be E.164 with a leading +');
 
-const verifyBody = z
-  .object({
-    phoneNumber: e164.optional(),
-    hashedPhoneNumber: z
-      .string()
-      .regex(/^[a-fA-F0-9]{64}$/, 'must be a SHA-256 in hexadecimal')
-      .optional(),
-  })
-  .strict()
-  .refine((body) => (body.phoneNumber === undefined) !== (body.hashedPhoneNumber === undefined), 'give exactly one of phoneNumber and hashedPhoneNumber');
 const retrieveDateBody = z.object({ phoneNumber: e164.optional() }).strict();
 const checkBody = z
   .object({
@@ -228,7 +220,7 @@ export class CamaraEmulator {
     const router = Router();
     router.post('/verify', (req, res) => {
       const token = this.authenticate(req);
-      const body = parseCamaraBody(verifyBody, req.body);
+      const body = parseCamaraBody(numberVerificationRequestSchema, req.body);
       const phoneNumber = this.networkAuthenticatedNumber(token, numberVerificationScopes.verify);
       const verified =
         body.phoneNumber !== undefined

@@ -139,7 +139,11 @@ function parseForm<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
 }
 
 /** The access key behind the request: HTTP Basic (`client_secret_basic`) or `client_id`/`client_secret` in the form, not both. */
-async function authenticateClient(services: Services, req: Request, body: { client_id?: string | undefined; client_secret?: string | undefined }): Promise<string> {
+async function authenticateClient(
+  services: Services,
+  req: Request,
+  body: { client_id?: string | undefined; client_secret?: string | undefined },
+): Promise<string> {
   const basic = /^Basic ([A-Za-z0-9+/=]{1,1024})$/.exec(req.get('authorization') ?? '');
   let id = body.client_id;
   let secret = body.client_secret;

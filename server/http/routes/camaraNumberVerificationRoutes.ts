@@ -57,7 +57,11 @@ export function camaraNumberVerificationRoutes(services: Services): Router {
 function networkProvenNumber(access: VerifiedAccess, scope: string): string {
   requireScope(access, scope);
   if (!access.phoneNumber || !access.amr?.includes('network')) {
-    throw new CamaraError(403, 'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK', 'Client must authenticate via the mobile network to use this service');
+    throw new CamaraError(
+      403,
+      'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK',
+      'Client must authenticate via the mobile network to use this service',
+    );
   }
   return toCamaraPhoneNumber(access.phoneNumber);
 }
