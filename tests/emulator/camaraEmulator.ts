@@ -129,11 +129,12 @@ export class CamaraEmulator {
     this.subscribers.set(subscriber.phoneNumber, { ...subscriber });
   }
 
-  /** Records a SIM swap of a known number at the given time. */
-  swapSim(phoneNumber: string, at: number): void {
+  /** Changes a known subscriber's SIM history; `swappedAt: undefined` means never swapped. */
+  updateSubscriber(phoneNumber: string, change: Partial<Omit<EmulatedSubscriber, 'phoneNumber'>>): void {
     const subscriber = this.subscribers.get(phoneNumber);
     if (!subscriber) throw new RangeError(`unknown subscriber ${phoneNumber}`);
-    subscriber.swappedAt = at;
+    Object.assign(subscriber, change);
+    if ('swappedAt' in change && change.swappedAt === undefined) delete subscriber.swappedAt;
   }
 
   /** What the operator's authorization server would issue after authenticating the user. */
