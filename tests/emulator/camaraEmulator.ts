@@ -24,6 +24,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { bearerToken, camaraErrorHandler, camaraErrors, camaraUnknownRoute, CamaraError, xCorrelator } from '../../server/camara/camaraError.js';
@@ -73,6 +74,8 @@ export interface CamaraEmulatorOptions {
   requestsPerTokenPerMinute?: number;
   /** Calls per API consumer in the emulator's lifetime before 429 QUOTA_EXCEEDED; unlimited when omitted. */
   quotaPerClient?: number;
+  /** Loopback port to listen on; a free one when omitted. */
+  port?: number;
 }
 
 export interface RecordedCall {
@@ -172,7 +175,7 @@ export class CamaraEmulator {
     app.use('/sim-swap/v2', this.simSwapRoutes());
     app.use(camaraUnknownRoute);
     app.use(camaraErrorHandler());
-    this.server = app.listen(0, '127.0.0.1');
+    this.server = app.listen(this.options.port ?? 0, '127.0.0.1');
     await new Promise<void>((resolve) => this.server!.once('listening', resolve));
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -334,4 +337,18 @@ export class CamaraEmulator {
 /** An emulator listening on a free loopback port. */
 export function startCamaraEmulator(options: CamaraEmulatorOptions = {}): Promise<CamaraEmulator> {
   return new CamaraEmulator(options).start();
+}
+
+/**
+ * Standalone, for trying numberflow's CAMARA carrier adapter by hand (README "CAMARA, both ways"):
+ * `npx tsx tests/emulator/camaraEmulator.ts` listens on 127.0.0.1:9091 with two subscribers (one whose
+ * SIM was swapped five hours ago) and one API consumer.
+ */
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const hour = 3_600_000;
+  const consumer = { clientId: 'numberflow', clientSecret: 'numberflow-demo-secret' };
+  const emulator = await startCamaraEmulator({ port: Number(process.env.CAMARA_EMULATOR_PORT ?? 9091), clients: [consumer] });
+  emulator.addSubscriber({ phoneNumber: '+8613812345678', activatedAt: Date.now() - 5000 * hour });
+  emulator.addSubscriber({ phoneNumber: '+8613912345678', activatedAt: Date.now() - 5000 * hour, swappedAt: Date.now() - 5 * hour });
+  console.log(`CAMARA emulator at ${emulator.apiRoot}: subscribers +8613812345678, +8613912345678 (SIM swapped 5 h ago); client ${consumer.clientId}:${consumer.clientSecret}`);
 }
