@@ -350,5 +350,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const emulator = await startCamaraEmulator({ port: Number(process.env.CAMARA_EMULATOR_PORT ?? 9091), clients: [consumer] });
   emulator.addSubscriber({ phoneNumber: '+8613812345678', activatedAt: Date.now() - 5000 * hour });
   emulator.addSubscriber({ phoneNumber: '+8613912345678', activatedAt: Date.now() - 5000 * hour, swappedAt: Date.now() - 5 * hour });
-  console.log(`CAMARA emulator at ${emulator.apiRoot}: subscribers +8613812345678, +8613912345678 (SIM swapped 5 h ago); client ${consumer.clientId}:${consumer.clientSecret}`);
+  console.log(
+    `CAMARA emulator at ${emulator.apiRoot}: subscribers +8613812345678, +8613912345678 (SIM swapped 5 h ago); client ${consumer.clientId}:${consumer.clientSecret}`,
+  );
 }
