@@ -26,6 +26,9 @@ import { policyDiagramRoutes } from './routes/policyDiagramRoutes.js';
 import { policyTestPathRoutes } from './routes/policyTestPathRoutes.js';
 import { sessionInsightRoutes } from './routes/sessionInsightRoutes.js';
 import { vendorApiRoutes } from './routes/vendorApiRoutes.js';
+import { camaraAuthorizationRoutes } from './routes/camaraAuthorizationRoutes.js';
+import { camaraNumberVerificationRoutes } from './routes/camaraNumberVerificationRoutes.js';
+import { camaraOtpSmsRoutes } from './routes/camaraOtpSmsRoutes.js';
 import { operatorAccess } from './authentication.js';
 import { requestId } from './requestId.js';
 import { routeTable } from './routeTable.js';
@@ -53,8 +56,12 @@ export function createApp(services: Services): Express {
       policyAsCodeRoutes(services),
       // A carrier's uplink notification comes as text.
       inboundSmsRoutes(services, services.uplinkWebhookSecret),
-      // The vendor-compatible RPC endpoint signs its raw body, so it reads that itself, before the JSON parser.
+      // The vendor-compatible RPC endpoint signs its raw body, so it reads that itself.
       vendorApiRoutes(services),
+      // numberflow as a CAMARA provider: its own body parsers and error envelopes (CAMARA's, OAuth's).
+      camaraAuthorizationRoutes(services),
+      camaraNumberVerificationRoutes(services),
+      camaraOtpSmsRoutes(services),
     ]),
   );
   app.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));

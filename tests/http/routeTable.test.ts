@@ -39,8 +39,18 @@ describe('the route table', () => {
     });
     const guarded = Router();
     guarded.use('/guarded', (_req, res) => void res.status(403).json({ guarded: true }));
+    const everywhere = Router();
+    everywhere.use((_req, _res, next) => next());
     const app = express();
-    app.use(routeTable([counted('items', items), counted('exact', exact), counted('guarded', guarded), counted('failing', failing)]));
+    app.use(
+      routeTable([
+        counted('items', items),
+        counted('exact', exact),
+        counted('guarded', guarded),
+        counted('everywhere', everywhere),
+        counted('failing', failing),
+      ]),
+    );
     app.use((_req, res) => void res.status(404).json({ missing: true }));
     app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(500).json({ handled: error.message }));
     await new Promise<void>((resolve) => {
@@ -56,15 +66,16 @@ describe('the route table', () => {
     return { status: response.status, body: (await response.json()) as unknown, entered: [...entered] };
   };
 
-  it('enters only the routers whose routes could match, plus those with middleware of their own', async () => {
+  it('enters only the routers whose routes or own middleware could match, and those with middleware for every path', async () => {
     expect(await get('/items/7')).toEqual({ status: 200, body: { item: '7' }, entered: ['items'] });
     expect(await get('/exact')).toEqual({ status: 200, body: { exact: true }, entered: ['exact'] });
     expect(await get('/guarded/x')).toEqual({ status: 403, body: { guarded: true }, entered: ['guarded'] });
-    expect(await get('/nowhere')).toEqual({ status: 404, body: { missing: true }, entered: ['guarded'] });
+    expect(await get('/nowhere')).toEqual({ status: 404, body: { missing: true }, entered: ['everywhere'] });
+    expect(await get('/GUARDED/')).toEqual({ status: 403, body: { guarded: true }, entered: ['guarded'] });
   });
 
   it("passes a route's error on to the app's error handler", async () => {
-    expect(await get('/fails')).toEqual({ status: 500, body: { handled: 'boom' }, entered: ['guarded', 'failing'] });
+    expect(await get('/fails')).toEqual({ status: 500, body: { handled: 'boom' }, entered: ['everywhere', 'failing'] });
   });
 
   it('lists every route of its routers in its stack', () => {
