@@ -341,6 +341,40 @@ describe('the answers of the server conform to the document', () => {
     await call('POST', '/v1/admin/erasures', { ...admin, body: { phoneNumber: 'x' } }, 400);
   });
 
+  it('numberflow as a CAMARA provider: the authorization server, Number Verification and One Time Password SMS', async () => {
+    await call('GET', '/camara/.well-known/openid-configuration', {}, 200);
+    await call('GET', '/camara/.well-known/oauth-authorization-server', {}, 200);
+    await call('GET', '/camara/oauth2/jwks', {}, 200);
+    const carrierToken = (await ctx.server.api.post('/v1/simulator/carrier-token', { phoneNumber: '13812340000' })).body.accessToken as string;
+    const scope = 'number-verification:verify number-verification:device-phone-number:read one-time-password-sms:send-validate';
+    await call('POST', '/camara/oauth2/bc-authorize', { body: { scope, login_hint: 'operatortoken:nonsense' }, auth: 'accessKey' }, 400);
+    await call('POST', '/camara/oauth2/bc-authorize', { body: { scope, login_hint: 'operatortoken:x' } }, 401);
+    const ciba = await call('POST', '/camara/oauth2/bc-authorize', { body: { scope, login_hint: `operatortoken:${carrierToken}` }, auth: 'accessKey' }, 200);
+    await call('POST', '/camara/oauth2/token', { body: { grant_type: 'password' }, auth: 'accessKey' }, 400);
+    const token = await call(
+      'POST',
+      '/camara/oauth2/token',
+      { body: { grant_type: 'urn:openid:params:grant-type:ciba', auth_req_id: ciba.body.auth_req_id }, auth: 'accessKey' },
+      200,
+    );
+    const bearer = { auth: { bearer: token.body.access_token as string }, headers: { 'x-correlator': 'doc-check' } };
+    await call('POST', '/camara/number-verification/v2/verify', { ...bearer, body: { phoneNumber: '+8613812340000' } }, 200);
+    await call('POST', '/camara/number-verification/v2/verify', { ...bearer, body: {} }, 400);
+    await call('POST', '/camara/number-verification/v2/verify', { body: { phoneNumber: '+8613812340000' } }, 401);
+    await call('GET', '/camara/number-verification/v2/device-phone-number', bearer, 200);
+    const sent = await call(
+      'POST',
+      '/camara/one-time-password-sms/v1/send-code',
+      { ...bearer, body: { phoneNumber: '+8613812340000', message: '{{code}}' } },
+      200,
+    );
+    await call('POST', '/camara/one-time-password-sms/v1/send-code', { ...bearer, body: { phoneNumber: '+8613812340000', message: '{{code}}' } }, 429);
+    await call('POST', '/camara/one-time-password-sms/v1/validate-code', { ...bearer, body: { authenticationId: 'unknown', code: '1' } }, 404);
+    const code = /(\d{6})/.exec((await ctx.server.api.get('/v1/simulator/sms?phoneNumber=13812340000')).body.messages.at(-1).text)![1]!;
+    await call('POST', '/camara/one-time-password-sms/v1/validate-code', { ...bearer, body: { authenticationId: sent.body.authenticationId, code } }, 204);
+    await call('POST', '/camara/one-time-password-sms/v1/validate-code', { ...bearer, body: { authenticationId: sent.body.authenticationId, code } }, 400);
+  });
+
   it('every documented operation was seen answering with its documented success status', () => {
     expect(documented.length).toBeGreaterThan(40);
     expect(documented.filter((operation) => !seen.has(operation))).toEqual([]);
