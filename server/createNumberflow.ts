@@ -40,6 +40,8 @@ import { PolicyRepository } from './policies/policyRepository.js';
 import { PhoneListRepository } from './risk/phoneListRepository.js';
 import { OperatorRepository } from './operators/operatorRepository.js';
 import { AuditLog } from './audit/auditLog.js';
+import { sessionSmsMessage } from './smsTemplates/chooseSmsMessage.js';
+import { SmsTemplateRepository } from './smsTemplates/smsTemplateRepository.js';
 import { PolicyRiskAssessor } from './risk/policyRiskAssessor.js';
 import { SchemeRepository } from './schemes/schemeRepository.js';
 import type { Scheme } from './schemes/schemeSchema.js';
@@ -101,6 +103,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const phoneLists = new PhoneListRepository(kv);
   const operators = new OperatorRepository(kv, serverSecret.value, clock);
   const audit = new AuditLog(kv, clock);
+  const smsTemplates = new SmsTemplateRepository(kv, clock);
   const webhooks = new WebhookRepository(kv, serverSecret.value, clock);
   const metrics = new Metrics();
   const limits = new RateLimits(storage, config.rateLimits, { clock, metrics, logger });
@@ -174,6 +177,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
       webhooks: { delivery: new WebhookDelivery({ repository: webhooks, clock }), repository: webhooks },
       smsLimits: limits.sms,
       phoneLists,
+      smsMessage: sessionSmsMessage(smsTemplates, (detail, message) => requestLoggerOr(logger).warn(detail, message)),
       clock,
       carrierTimeoutMs: config.carrierTimeoutMs,
     }),
@@ -249,6 +253,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     phoneLists,
     operators,
     audit,
+    smsTemplates,
     adminToken: adminToken.value,
     uplinkWebhookSecret: uplinkWebhookSecret.value,
     metrics,

@@ -62,6 +62,7 @@ export class AlicloudSmsVerification implements SmsVerification {
     if (phoneNumber === undefined) return { sent: false, reason: 'DELIVERY_FAILED', permanent: true, detail: 'Dypnsapi sends to mainland China numbers only' };
     if (request.deliver === false) return { sent: false, reason: 'DELIVERY_FAILED', permanent: true, detail: 'Dypnsapi cannot keep a code without sending it' };
     const minutes = String(Math.max(1, Math.ceil(request.validitySeconds / 60)));
+    const chosen = request.vendorTemplate;
     const started = this.now();
     let body: $D.SendSmsVerifyCodeResponseBody | undefined;
     try {
@@ -70,9 +71,9 @@ export class AlicloudSmsVerification implements SmsVerification {
           phoneNumber,
           countryCode: '86',
           schemeName: schemeNameOfScope(request.scope),
-          signName: this.signName,
-          templateCode: this.templateCode,
-          templateParam: JSON.stringify({ code: '##code##', min: minutes }),
+          signName: chosen?.signName ?? this.signName,
+          templateCode: chosen?.templateCode ?? this.templateCode,
+          templateParam: JSON.stringify(chosen?.templateParam ?? { code: '##code##', min: minutes }),
           codeLength: request.codeLength,
           codeType: CODE_TYPES[request.codeType],
           validTime: request.validitySeconds,

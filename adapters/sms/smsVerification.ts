@@ -5,6 +5,14 @@
  */
 export type SmsCodeType = 'digits' | 'upper' | 'lower' | 'mixedCase' | 'digitsUpper' | 'digitsLower' | 'any';
 
+/** The vendor's names for a message (SendSmsVerifyCode's SignName, TemplateCode, TemplateParam): a vendor renders it itself. */
+export interface VendorSmsTemplate {
+  signName: string;
+  templateCode: string;
+  /** `code` holds the `##code##` marker. */
+  templateParam: Record<string, string>;
+}
+
 export interface SendCodeRequest {
   /** What the code is bound to: `session:<id>` for a session, `scheme:<name>` for the plain SMS API. */
   scope: string;
@@ -17,8 +25,10 @@ export interface SendCodeRequest {
   /** `replace`: a new code invalidates older ones (vendor DuplicatePolicy 1); `keep`: all unexpired codes stay valid (2). */
   duplicatePolicy: 'replace' | 'keep';
   maxWrongTries: number;
-  /** Message template with `##code##` where the code goes. */
+  /** Message template with `##code##` where the code goes: what a local sender sends. */
   template?: string;
+  /** The same message by the vendor's names, for an adapter whose vendor renders it (Dypnsapi). */
+  vendorTemplate?: VendorSmsTemplate;
   /**
    * Makes the send idempotent: another call with the same outId for the same scope and number (a
    * job run again after a crash) continues or replays that send, within a day, instead of making a

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sceneCodes, scenes, type PolicyNodeName } from './scenes.js';
+import { signNameSchema, templateCodeSchema } from './smsNames.js';
 
 /** A frequency rule: more than `maxCount` events per `dimension` within `windowSeconds` counts as a hit. Rules are OR-ed. */
 export const frequencyRuleSchema = z.object({
@@ -57,6 +58,10 @@ export const smsCodeSchema = z.object({
   resendIntervalSeconds: z.number().int().min(0).max(3_600),
   maxWrongTries: z.number().int().min(1).max(20),
   maxSends: z.number().int().min(1).max(10),
+  /** The SMS signature of the message (one of the console's signatures); unset: the complimentary one. */
+  signName: signNameSchema.optional(),
+  /** The SMS template of the message (one of the console's templates); unset: the complimentary template of the scene. */
+  templateCode: templateCodeSchema.optional(),
 });
 
 export const uplinkSmsSchema = z.object({

@@ -5,6 +5,7 @@ import { adminRoutes } from './routes/adminRoutes.js';
 import { operatorRoutes } from './routes/operatorRoutes.js';
 import { auditRoutes } from './routes/auditRoutes.js';
 import { erasureRoutes } from './routes/erasureRoutes.js';
+import { smsTemplateRoutes } from './routes/smsTemplateRoutes.js';
 import { codeCheckLockRoutes } from './routes/codeCheckLockRoutes.js';
 import { fusionAuthRoutes } from './routes/fusionAuthRoutes.js';
 import { plainVerificationRoutes } from './routes/plainVerificationRoutes.js';
@@ -84,6 +85,7 @@ export function createApp(services: Services): Express {
       operatorRoutes(services),
       auditRoutes(services),
       erasureRoutes(services),
+      smsTemplateRoutes(services),
       simulatorRoutes(services),
       consoleRoutes(),
       clientModuleRoutes(),

@@ -21,6 +21,7 @@ import type { WebhookRepository } from '../webhooks/webhookRepository.js';
 import type { PhoneListRepository } from '../risk/phoneListRepository.js';
 import type { OperatorRepository } from '../operators/operatorRepository.js';
 import type { AuditLog } from '../audit/auditLog.js';
+import type { SmsTemplateRepository } from '../smsTemplates/smsTemplateRepository.js';
 
 /** What the HTTP layer is given by the composition root. */
 export interface Services {
@@ -39,6 +40,8 @@ export interface Services {
   phoneLists: PhoneListRepository;
   operators: OperatorRepository;
   audit: AuditLog;
+  /** SMS signatures and templates (the complimentary ones built in). */
+  smsTemplates: SmsTemplateRepository;
   adminToken: string;
   /** Signs the SMS provider's inbound uplink-SMS webhooks. */
   uplinkWebhookSecret: string;

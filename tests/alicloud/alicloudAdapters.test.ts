@@ -132,6 +132,15 @@ describe('AlicloudSmsVerification', () => {
     expect(emu.requests.at(-1)?.params.SchemeName).toBe(schemeNameOfScope('session:abc'));
   });
 
+  it('a send that names its signature and template (the console’s choice) sends those, with its TemplateParam', async () => {
+    const sms = new AlicloudSmsVerification(client(), { signName: 'MySign', templateCode: 'SMS_1' });
+    const vendorTemplate = { signName: '数流商城', templateCode: 'SMS_123456789', templateParam: { code: '##code##', min: '2' } };
+    expect(await sms.sendCode({ ...req('session:tpl', '13700000009'), vendorTemplate })).toMatchObject({ sent: true });
+    const last = emu.smsSent.at(-1);
+    expect(last).toMatchObject({ signName: '数流商城', templateCode: 'SMS_123456789' });
+    expect(last?.templateParam).toEqual({ code: last?.code, min: '2' });
+  });
+
   it('derives a SchemeName of at most 20 chars, deterministic and distinct per scope', () => {
     const a = schemeNameOfScope('session:0f8e6c1e-4bd1-4c8e-9b1a-3f0c9e2a7d11');
     expect(a.length).toBeLessThanOrEqual(20);

@@ -341,6 +341,28 @@ describe('the answers of the server conform to the document', () => {
     await call('POST', '/v1/admin/erasures', { ...admin, body: { phoneNumber: 'x' } }, 400);
   });
 
+  it('operator: SMS signatures and templates', async () => {
+    await call('GET', '/v1/admin/sms/signatures', admin, 200);
+    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: { name: '文档签名', description: 'openapi' } }, 201);
+    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: { name: '文档签名' } }, 409);
+    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: {} }, 400);
+    const signature = { params: { name: '文档签名' } };
+    await call('GET', '/v1/admin/sms/signatures/{name}', { ...admin, ...signature }, 200);
+    await call('PUT', '/v1/admin/sms/signatures/{name}', { ...admin, ...signature, body: { description: 'changed' } }, 200);
+    await call('DELETE', '/v1/admin/sms/signatures/{name}', { ...admin, ...signature }, 204);
+    await call('GET', '/v1/admin/sms/signatures/{name}', { ...admin, ...signature }, 404);
+
+    await call('GET', '/v1/admin/sms/templates', admin, 200);
+    const created = await call('POST', '/v1/admin/sms/templates', { ...admin, body: { name: 'docs', content: 'Code ${code}, ${min} minutes.' } }, 201);
+    await call('POST', '/v1/admin/sms/templates', { ...admin, body: { name: 'docs', content: 'no variables' } }, 400);
+    const template = { params: { code: created.body.code as string } };
+    await call('GET', '/v1/admin/sms/templates/{code}', { ...admin, ...template }, 200);
+    await call('PUT', '/v1/admin/sms/templates/{code}', { ...admin, ...template, body: { name: 'docs', content: 'Your code ${code} (${min} min).' } }, 200);
+    await call('PUT', '/v1/admin/sms/templates/{code}', { ...admin, params: { code: '100001' }, body: { name: 'x', content: '${code} ${min}' } }, 409);
+    await call('DELETE', '/v1/admin/sms/templates/{code}', { ...admin, ...template }, 204);
+    await call('DELETE', '/v1/admin/sms/templates/{code}', { ...admin, ...template }, 404);
+  });
+
   it('numberflow as a CAMARA provider: the authorization server, Number Verification and One Time Password SMS', async () => {
     await call('GET', '/camara/.well-known/openid-configuration', {}, 200);
     await call('GET', '/camara/.well-known/oauth-authorization-server', {}, 200);

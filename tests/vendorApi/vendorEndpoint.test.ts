@@ -63,13 +63,17 @@ describe.each([
   it('SendSmsVerifyCode then CheckSmsVerifyCode: the code arrives, a wrong one is isv.ValidateFail (400), the right one PASS', async () => {
     const phoneNumber = v2 ? '13900100011' : '13900100012';
     const sent = await sdk({ v2 }).sendSmsVerifyCode(
-      new $D.SendSmsVerifyCodeRequest({ phoneNumber, signName: 'Numberflow Demo', templateCode: '100001', templateParam, codeLength: 6, outId: 'send-1' }),
+      new $D.SendSmsVerifyCodeRequest({ phoneNumber, signName: '速通互联验证码', templateCode: '100001', templateParam, codeLength: 6, outId: 'send-1' }),
     );
     expect(sent.body).toMatchObject({ code: 'OK', success: true, model: { outId: 'send-1' } });
     expect(sent.body?.model?.bizId).toBeTruthy();
     expect(sent.body?.model?.verifyCode).toBeUndefined();
     const code = await ctx.flow.latestSmsCode(phoneNumber);
     expect(code).toMatch(/^\d{6}$/);
+    // The complimentary template, filled as the vendor fills it: the code for ${code}, TemplateParam's min for ${min}.
+    expect((await ctx.flow.smsMessages(phoneNumber)).at(-1)?.text).toBe(
+      `【速通互联验证码】您的验证码为${code}。尊敬的客户，以上验证码5分钟内有效，请注意保密，切勿告知他人。`,
+    );
     const wrong = await thrown(() =>
       sdk({ v2 }).checkSmsVerifyCode(new $D.CheckSmsVerifyCodeRequest({ phoneNumber, verifyCode: code === '000000' ? '111111' : '000000' })),
     );
@@ -83,6 +87,62 @@ describe.each([
     expect(pass.body).toMatchObject({ code: 'OK', success: true, model: { verifyResult: 'PASS', outId: 'check-1' } });
     const reused = await thrown(() => sdk({ v2 }).checkSmsVerifyCode(new $D.CheckSmsVerifyCodeRequest({ phoneNumber, verifyCode: code })));
     expect(reused).toMatchObject({ code: 'isv.ValidateFail' });
+  });
+});
+
+describe('SendSmsVerifyCode renders the SMS templates of the console', () => {
+  it('a template and signature made by an operator: SignName, TemplateCode and TemplateParam fill it; an unknown one is isv.INVALID_PARAMETERS', async () => {
+    const signature = await ctx.server.api.post('/v1/admin/sms/signatures', { name: '数流商城' }, 'admin');
+    expect(signature.status).toBe(201);
+    const template = await ctx.server.api.post(
+      '/v1/admin/sms/templates',
+      { name: 'shop login', content: 'Your shop code is ${code}, valid for ${min} minutes.' },
+      'admin',
+    );
+    expect(template.status).toBe(201);
+    const templateCode: string = template.body.code;
+    const phoneNumber = '13900100031';
+    const sent = await sdk().sendSmsVerifyCode(
+      new $D.SendSmsVerifyCodeRequest({
+        phoneNumber,
+        signName: '数流商城',
+        templateCode,
+        templateParam: JSON.stringify({ code: '##code##', min: '3' }),
+        validTime: 180,
+      }),
+    );
+    expect(sent.body).toMatchObject({ code: 'OK', success: true });
+    const code = await ctx.flow.latestSmsCode(phoneNumber);
+    expect((await ctx.flow.smsMessages(phoneNumber)).at(-1)?.text).toBe(`【数流商城】Your shop code is ${code}, valid for 3 minutes.`);
+    // Without min in TemplateParam, ${min} is the code's validity (ValidTime, in minutes).
+    const other = '13900100032';
+    await sdk({ v2: true }).sendSmsVerifyCode(
+      new $D.SendSmsVerifyCodeRequest({
+        phoneNumber: other,
+        signName: '数流商城',
+        templateCode,
+        templateParam: JSON.stringify({ code: '##code##' }),
+        validTime: 120,
+      }),
+    );
+    expect((await ctx.flow.smsMessages(other)).at(-1)?.text).toMatch(/^【数流商城】Your shop code is \d{4}, valid for 2 minutes\.$/);
+
+    for (const names of [
+      { signName: 'Numberflow Demo', templateCode: '100001' },
+      { signName: '速通互联验证码', templateCode: 'SMS_000000001' },
+    ]) {
+      const unknown = await sdk().sendSmsVerifyCode(new $D.SendSmsVerifyCodeRequest({ phoneNumber: '13900100033', ...names, templateParam }));
+      expect(unknown.statusCode).toBe(200);
+      expect(unknown.body).toMatchObject({ code: 'isv.INVALID_PARAMETERS', message: '签名或者模版无效', success: false });
+    }
+    expect(await ctx.flow.smsMessages('13900100033')).toEqual([]);
+    // The code must go where the template names it.
+    const misplaced = await thrown(() =>
+      sdk().sendSmsVerifyCode(
+        new $D.SendSmsVerifyCodeRequest({ phoneNumber: '13900100033', signName: '数流商城', templateCode, templateParam: JSON.stringify({ otp: '##code##' }) }),
+      ),
+    );
+    expect(misplaced).toMatchObject({ code: 'InvalidParameters', statusCode: 400 });
   });
 });
 

@@ -16,7 +16,7 @@ import { issueVerifyToken } from './issueVerifyToken.js';
 import { notifyApp } from './notifyApp.js';
 import type { PhoneLists } from './phoneLists.js';
 import { prepareUplinkSms } from './prepareUplinkSms.js';
-import { sendSmsCode } from './sendSmsCode.js';
+import { sendSmsCode, type SessionSmsMessage } from './sendSmsCode.js';
 
 export interface ActionDependencies {
   carrier: CarrierGateway;
@@ -30,6 +30,8 @@ export interface ActionDependencies {
   smsLimits?: SmsSendGuard;
   /** The scheme's deny list: a denied number gets no SMS, and no client can tell. */
   phoneLists?: PhoneLists;
+  /** The message of a session's SMS code (its policy's signature and template); without it, the adapter's default text. */
+  smsMessage?: SessionSmsMessage;
   clock: () => number;
   carrierTimeoutMs: number;
 }
@@ -41,7 +43,7 @@ export function createActionHandlers(deps: ActionDependencies): ActionHandlers {
     assessPhoneRisk: assessPhoneRisk(deps.risk, deps.phoneLists),
     exchangeCarrierToken: exchangeCarrierToken(deps.carrier, deps.carrierTimeoutMs),
     verifyCarrierToken: verifyCarrierToken(deps.carrier, deps.carrierTimeoutMs),
-    sendSmsCode: sendSmsCode(deps.sms, deps.smsLimits, deps.phoneLists),
+    sendSmsCode: sendSmsCode(deps.sms, deps.smsLimits, deps.phoneLists, deps.smsMessage),
     prepareUplinkSms: prepareUplinkSms(deps.uplinkCodes, deps.clock),
     createCaptchaChallenge: createCaptchaChallenge(deps.captcha),
     issueVerifyToken: issueVerifyToken(deps.verifyTokens, deps.risk, deps.clock),

@@ -1,4 +1,4 @@
-import type { SmsVerification } from '../../../adapters/sms/smsVerification.js';
+import type { SmsVerification, VendorSmsTemplate } from '../../../adapters/sms/smsVerification.js';
 import type { SmsSendGuard } from '../../limits/smsSendGuard.js';
 import type { ActionHandler } from './actionHandler.js';
 import type { PhoneLists } from './phoneLists.js';
@@ -8,8 +8,21 @@ import type { PhoneLists } from './phoneLists.js';
  * kept, checks answer as usual) but no SMS leaves: pumpers and probers learn nothing; the trace says why.
  * The action id is the send's idempotency key, so a retry after a crash re-sends the same code, once.
  */
-export function sendSmsCode(sms: SmsVerification, smsLimits: SmsSendGuard | undefined, phoneLists: PhoneLists | undefined): ActionHandler<'sendSmsCode'> {
+/** The message a session sends: its policy's signature and template, rendered (`##code##` where the code goes). */
+export type SessionSmsMessage = (
+  sceneCode: string,
+  settings: { signName?: string | undefined; templateCode?: string | undefined; validitySeconds: number },
+) => Promise<{ template: string; vendorTemplate: VendorSmsTemplate }>;
+
+export function sendSmsCode(
+  sms: SmsVerification,
+  smsLimits: SmsSendGuard | undefined,
+  phoneLists: PhoneLists | undefined,
+  smsMessage: SessionSmsMessage | undefined,
+): ActionHandler<'sendSmsCode'> {
   return async ({ session, params, action }) => {
+    const { signName, templateCode } = session.machine.policy.nodes.smsCode;
+    const message = await smsMessage?.(session.record.sceneCode, { signName, templateCode, validitySeconds: params.validitySeconds });
     const where = { sessionId: session.record.id, schemeCode: session.record.schemeCode };
     let suppressed: string | undefined;
     if ((await phoneLists?.match(session.record.schemeCode, params.phoneNumber))?.deny) suppressed = 'denyList';
@@ -33,6 +46,7 @@ export function sendSmsCode(sms: SmsVerification, smsLimits: SmsSendGuard | unde
         maxWrongTries: params.maxWrongTries,
         outId: action.id,
         deliver,
+        ...message,
       });
     let result = await send(!suppressed);
     if (!suppressed && !result.sent && result.reason === 'DAILY_LIMIT') {

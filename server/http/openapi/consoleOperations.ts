@@ -8,6 +8,8 @@ import { isoTime, policyIssueSchema } from './responseSchemas.js';
 import { sceneCodes } from '../../../machines/index.js';
 import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
 import { policyCheckRequestSchema } from '../routes/policyDiagramRoutes.js';
+import { smsSignatureUpdateSchema, smsTemplateUpdateSchema } from '../routes/smsTemplateRoutes.js';
+import { signNameSchema, smsSignatureInputSchema, smsTemplateInputSchema, templateCodeSchema } from '../../smsTemplates/smsTemplateSchema.js';
 
 /** The operator console's own routes: operator accounts (and, below, the audit log, erasures, SMS templates). */
 
@@ -198,8 +200,108 @@ function diagramOperations(scope: 'global' | 'scheme'): Operation[] {
   ];
 }
 
+export const smsSignatureSchema = z.object({
+  name: z.string().describe('shown in 【】 before the message'),
+  description: z.string().optional(),
+  complimentary: z.boolean().describe('one of the free ones every account has: ready to use, never changed or deleted'),
+  createdAt: isoTime.nullable(),
+  updatedAt: isoTime.nullable(),
+});
+export const smsTemplateSchema = z.object({
+  code: z.string().describe('TemplateCode: SMS_ and digits, or 100001–100005 for the complimentary ones'),
+  name: z.string(),
+  content: z.string().describe('the text, with ${code} where the code goes and ${min} for how many minutes it is valid'),
+  description: z.string().optional(),
+  complimentary: z.boolean().describe('one of the free ones every account has: ready to use, never changed or deleted'),
+  createdAt: isoTime.nullable(),
+  updatedAt: isoTime.nullable(),
+  variables: z.array(z.string()).describe('the variables the content names: code and min'),
+  preview: z.string().describe('a message of it: the complimentary signature, code 123456, valid 5 minutes'),
+});
+
+function smsOperations(kind: 'signature' | 'template'): Operation[] {
+  const isSignature = kind === 'signature';
+  const collection = isSignature ? '/v1/admin/sms/signatures' : '/v1/admin/sms/templates';
+  const item = isSignature ? `${collection}/{name}` : `${collection}/{code}`;
+  const Name = isSignature ? 'SmsSignature' : 'SmsTemplate';
+  const schema = isSignature ? smsSignatureSchema : smsTemplateSchema;
+  const pathParams: Record<string, Parameter> = isSignature
+    ? { name: { schema: signNameSchema, description: 'the signature' } }
+    : { code: { schema: templateCodeSchema, description: 'the template code' } };
+  const KIND = isSignature ? 'SIGNATURE' : 'TEMPLATE';
+  const common = { tag: 'admin: SMS templates', security: 'admin' as const };
+  return [
+    {
+      ...common,
+      method: 'get',
+      path: collection,
+      operationId: `list${Name}s`,
+      summary: isSignature ? 'List SMS signatures, the complimentary one first' : 'List SMS templates, the complimentary ones first',
+      success: {
+        status: 200,
+        description: 'every one',
+        schema: isSignature ? z.object({ signatures: z.array(schema) }) : z.object({ templates: z.array(schema) }),
+      },
+    },
+    {
+      ...common,
+      method: 'post',
+      path: collection,
+      operationId: `create${Name}`,
+      summary: isSignature ? 'Create an SMS signature' : 'Create an SMS template (without a code, one is generated)',
+      ...(isSignature
+        ? {}
+        : {
+            description:
+              'The content must name the code as `${code}` and its validity as `${min}` (minutes), and no other variable; senders put the vendor marker `##code##` in TemplateParam `code`.',
+          }),
+      body: { schema: isSignature ? smsSignatureInputSchema : smsTemplateInputSchema },
+      success: { status: 201, description: 'created', schema, headers: { Location: `the URL of the ${kind}` } },
+      errors: { 400: ['VALIDATION_FAILED'], 409: [`SMS_${KIND}_EXISTS`] },
+    },
+    {
+      ...common,
+      method: 'get',
+      path: item,
+      operationId: `get${Name}`,
+      summary: `One SMS ${kind}`,
+      pathParams,
+      success: { status: 200, description: `the ${kind}`, schema },
+      errors: { 404: [`SMS_${KIND}_NOT_FOUND`] },
+    },
+    {
+      ...common,
+      method: 'put',
+      path: item,
+      operationId: `replace${Name}`,
+      summary: `Change an SMS ${kind} (not a complimentary one)`,
+      pathParams,
+      body: { schema: isSignature ? smsSignatureUpdateSchema : smsTemplateUpdateSchema },
+      success: { status: 200, description: `the ${kind}`, schema },
+      errors: {
+        400: ['VALIDATION_FAILED', isSignature ? 'NAME_MISMATCH' : 'CODE_MISMATCH'],
+        404: [`SMS_${KIND}_NOT_FOUND`],
+        409: [`SMS_${KIND}_COMPLIMENTARY`],
+      },
+    },
+    {
+      ...common,
+      method: 'delete',
+      path: item,
+      operationId: `delete${Name}`,
+      summary: `Delete an SMS ${kind}: not a complimentary one, nor one a policy names (\`details.policies\` lists them)`,
+      pathParams,
+      success: { status: 204, description: 'deleted' },
+      errors: { 404: [`SMS_${KIND}_NOT_FOUND`], 409: [`SMS_${KIND}_COMPLIMENTARY`, `SMS_${KIND}_IN_USE`] },
+    },
+  ];
+}
+
 /** Request schemas several operations take, by their names in the document. */
-export const consoleRequestNames: [z.ZodType, string][] = [[policyCheckRequestSchema, 'PolicyCheckRequest']];
+export const consoleRequestNames: [z.ZodType, string][] = [
+  [policyCheckRequestSchema, 'PolicyCheckRequest'],
+  [smsTemplateInputSchema, 'SmsTemplateInput'],
+];
 
 /** Schemes answered by several operations, by their names in the document. */
 export const consoleSchemaNames: [z.ZodType, string][] = [
@@ -207,6 +309,8 @@ export const consoleSchemaNames: [z.ZodType, string][] = [
   [operatorWithTokenSchema, 'OperatorWithToken'],
   [diagramSchema, 'PolicyDiagram'],
   [checkResultSchema, 'PolicyCheckResult'],
+  [smsSignatureSchema, 'SmsSignature'],
+  [smsTemplateSchema, 'SmsTemplate'],
 ];
 
 export const consoleOperations: readonly Operation[] = [
@@ -215,9 +319,16 @@ export const consoleOperations: readonly Operation[] = [
   ...erasures,
   ...diagramOperations('global'),
   ...diagramOperations('scheme'),
+  ...smsOperations('signature'),
+  ...smsOperations('template'),
 ];
 
 export const consoleTags: readonly { name: string; description: string }[] = [
   { name: 'admin: audit', description: 'The audit log of every change.' },
+  {
+    name: 'admin: SMS templates',
+    description:
+      'SMS signatures and templates, with the complimentary ones ready to use. Sessions send the ones their policy names (SMS code node: signName, templateCode), the REST send-code and SendSmsVerifyCode the ones they name.',
+  },
   { name: 'admin: operators', description: 'Operator accounts: viewers read, editors also change policies and SMS templates, admins change everything.' },
 ];

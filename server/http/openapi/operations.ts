@@ -236,14 +236,15 @@ const plainVerification: Operation[] = [
     path: '/v1/sms-verification/send-code',
     operationId: 'sendSmsVerifyCode',
     summary: 'Send an SMS code (SendSmsVerifyCode)',
-    description: 'Codes are kept apart per `schemeName`; check with the same one.',
+    description:
+      'Codes are kept apart per `schemeName`; check with the same one. The message is the SMS template `templateCode` under the signature `signName` (of `/v1/admin/sms`; the complimentary 速通互联验证码 and 100001 when unset), `${code}` filled with the code and `${min}` with its validity in minutes; or a one-off `template` text.',
     tag: 'plain-verification',
     security: 'appBackend',
     rateLimited: true,
     body: { schema: sendCodeSchema },
     success: { status: 200, description: 'the code was sent', schema: sendCodeResponseSchema },
     errors: {
-      400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER', 'SMS_UNDELIVERABLE'],
+      400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER', 'SMS_UNDELIVERABLE', 'SMS_SIGNATURE_UNKNOWN', 'SMS_TEMPLATE_UNKNOWN'],
       409: ['VERSION_CONFLICT'],
       429: ['SMS_TOO_SOON', 'SMS_DAILY_LIMIT'],
       502: ['SMS_DELIVERY_FAILED'],

@@ -7,6 +7,9 @@ import { authenticateAccessKey } from '../authentication.js';
 import { clientIp } from '../clientIp.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
+import { signNameSchema, templateCodeSchema } from '../../../machines/policy/smsNames.js';
+import { chooseSmsMessage, UnknownSmsChoice, type SmsChoice } from '../../smsTemplates/chooseSmsMessage.js';
+import { verificationTemplateParam } from '../../smsTemplates/smsMessage.js';
 import { checkPlainCode, getMobile, sendPlainCode, verifyMobile } from '../../verification/plainVerification.js';
 
 const phoneNumber = z.string().min(3).max(32);
@@ -25,11 +28,19 @@ export const sendCodeSchema = z
     resendIntervalSeconds: z.number().int().min(0).max(3600).default(60),
     duplicatePolicy: z.enum(['replace', 'keep']).default('replace'),
     maxWrongTries: z.number().int().min(1).max(10).default(5),
+    /** The SMS signature and template (of `/v1/admin/sms`); unset: the complimentary ones. */
+    signName: signNameSchema.optional(),
+    templateCode: templateCodeSchema.optional(),
+    /** A one-off text instead of a template: sent as it is, `##code##` replaced by the code. */
     template: z.string().min(1).max(300).includes('##code##', { message: 'the template must contain ##code##' }).optional(),
     returnVerifyCode: z.boolean().default(false),
     outId: z.string().max(64).optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => body.template === undefined || (body.signName === undefined && body.templateCode === undefined), {
+    message: 'give a template, or a signName and templateCode, not both',
+    path: ['template'],
+  });
 export const checkCodeSchema = z
   .object({
     phoneNumber,
@@ -75,9 +86,10 @@ export function plainVerificationRoutes(services: Services): Router {
   });
 
   router.post('/v1/sms-verification/send-code', async (req, res) => {
-    const { phoneNumber: rawNumber, outId, returnVerifyCode, ...body } = parseInput(sendCodeSchema, req.body);
+    const { phoneNumber: rawNumber, outId, returnVerifyCode, signName, templateCode, template, ...body } = parseInput(sendCodeSchema, req.body);
     const phoneNumber = requirePhoneNumber(rawNumber);
-    const result = await sendPlainCode(services, { ...body, phoneNumber, returnCode: returnVerifyCode }, `plain:${String(res.locals.accessKeyId)}`);
+    const message = template !== undefined ? { template } : await chosenMessage(services, { signName, templateCode }, body.validitySeconds);
+    const result = await sendPlainCode(services, { ...body, ...message, phoneNumber, returnCode: returnVerifyCode }, `plain:${String(res.locals.accessKeyId)}`);
     if (!result.sent) {
       switch (result.reason) {
         case 'LIMITED':
@@ -115,6 +127,17 @@ export function plainVerificationRoutes(services: Services): Router {
   });
 
   return router;
+}
+
+/** The chosen signature and template, filled for a code valid this long; 400 for a name that does not exist. */
+async function chosenMessage(services: Services, choice: SmsChoice, validitySeconds: number) {
+  try {
+    return await chooseSmsMessage(services.smsTemplates, choice, verificationTemplateParam(validitySeconds));
+  } catch (error) {
+    if (error instanceof UnknownSmsChoice)
+      throw new ApiError(400, error.field === 'signName' ? 'SMS_SIGNATURE_UNKNOWN' : 'SMS_TEMPLATE_UNKNOWN', error.message);
+    throw error;
+  }
 }
 
 function requirePhoneNumber(raw: string): string {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { policyDiagram, stateValueLeafPaths, type Policy } from '../../../machines/index.js';
 import { checkPolicy } from '../../../machines/policy/policyChecks.js';
 import type { PolicyRef } from '../../policies/policyRepository.js';
+import type { PolicyIssue } from '../../policies/policyValidation.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 import { onPolicyDocuments } from './policyDocumentRoutes.js';
@@ -45,9 +46,21 @@ export function policyDiagramRoutes(services: Services): Router {
     const body = parseInput(policyCheckRequestSchema, req.body);
     const candidate = typeof body.policy === 'object' && body.policy !== null ? { sceneCode: ref.sceneCode, ...body.policy } : body.policy;
     const result = checkPolicy(candidate);
-    res.json({ ok: result.errors.length === 0, errors: result.errors, warnings: result.warnings });
+    const errors = [...result.errors, ...(await unknownSmsChoices(services, candidate))];
+    res.json({ ok: errors.length === 0, errors, warnings: result.warnings });
   });
   return router;
+}
+
+/** The SMS signature or template a draft names that does not exist (a session would send the complimentary one instead). */
+async function unknownSmsChoices(services: Services, candidate: unknown): Promise<PolicyIssue[]> {
+  const node = (candidate as { nodes?: { smsCode?: { signName?: unknown; templateCode?: unknown } } } | null)?.nodes?.smsCode;
+  const issues: PolicyIssue[] = [];
+  if (typeof node?.signName === 'string' && !(await services.smsTemplates.signature(node.signName)))
+    issues.push({ code: 'SMS_SIGNATURE_UNKNOWN', node: 'smsCode', setting: 'signName', message: `there is no SMS signature ${node.signName}` });
+  if (typeof node?.templateCode === 'string' && !(await services.smsTemplates.template(node.templateCode)))
+    issues.push({ code: 'SMS_TEMPLATE_UNKNOWN', node: 'smsCode', setting: 'templateCode', message: `there is no SMS template ${node.templateCode}` });
+  return issues;
 }
 
 function nodeEnabled(policy: Policy, policyNode: string): boolean {

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SmsCodeType } from '../../../adapters/sms/smsVerification.js';
+import { codePlaceholder } from '../../../adapters/sms/smsCodeText.js';
 import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
+import { chooseSmsMessage, UnknownSmsChoice } from '../../smsTemplates/chooseSmsMessage.js';
+import { validityMinutes, type SmsMessage } from '../../smsTemplates/smsMessage.js';
 import { checkPlainCode, sendPlainCode } from '../../verification/plainVerification.js';
 import { business, illegalNumber, ok, type VendorAction } from '../vendorAction.js';
 import { invalidParameter, VendorError } from '../vendorError.js';
@@ -25,25 +28,35 @@ export const smsVerificationActions: Record<string, VendorAction> = {
     async run({ services, params, key }) {
       const phoneNumber = smsNumber(params);
       const signName = params.text('SignName', { required: true, max: 64 });
-      // numberflow has no template registry: the message is built from the sign name and TemplateParam.
-      params.text('TemplateCode', { required: true, max: 64 });
-      const template = smsTemplate(signName, params.text('TemplateParam', { required: true, max: 1024 }));
+      const templateCode = params.text('TemplateCode', { required: true, max: 64 });
+      const templateParam = templateParamOf(params.text('TemplateParam', { required: true, max: 1024 }));
       const schemeName = params.text('SchemeName', { max: 20 }) ?? defaultSmsSchemeName;
+      // numberflow's security rules cap a code's life at 10 minutes.
+      const validitySeconds = params.int('ValidTime', { min: 30, max: 600, fallback: 300 });
       const input = {
         schemeName,
         codeLength: params.int('CodeLength', { min: 4, max: 8, fallback: 4 }),
         codeType: codeTypes[params.int('CodeType', { min: 1, max: 7, fallback: 1 })]!,
-        // numberflow's security rules cap a code's life at 10 minutes.
-        validitySeconds: params.int('ValidTime', { min: 30, max: 600, fallback: 300 }),
+        validitySeconds,
         resendIntervalSeconds: params.int('Interval', { min: 0, max: 3600, fallback: 60 }),
         duplicatePolicy: params.int('DuplicatePolicy', { min: 1, max: 2, fallback: 1 }) === 1 ? ('replace' as const) : ('keep' as const),
         maxWrongTries: 5,
-        template,
         returnCode: params.bool('ReturnVerifyCode', false),
       };
       const outId = params.text('OutId', { max: 64 });
       if (!phoneNumber) return illegalNumber({ Success: false });
-      const result = await sendPlainCode(services, { ...input, phoneNumber }, `plain:${key.id}`);
+      // The template fills in as the vendor's does: `${min}` unless TemplateParam gives it is the code's validity.
+      let message: SmsMessage;
+      try {
+        message = await chooseSmsMessage(services.smsTemplates, { signName, templateCode }, { min: validityMinutes(validitySeconds), ...templateParam });
+      } catch (error) {
+        // The vendor's answer to a signature or template it does not know (or that a secrets store mangled).
+        if (error instanceof UnknownSmsChoice) return business('isv.INVALID_PARAMETERS', '签名或者模版无效', { Success: false });
+        throw error;
+      }
+      // numberflow only sends codes it can check: the code must go where the template names it.
+      if (!message.template.includes(codePlaceholder)) throw invalidParameter('TemplateParam', 'the template variable code must hold ##code##');
+      const result = await sendPlainCode(services, { ...input, ...message, phoneNumber }, `plain:${key.id}`);
       if (!result.sent) {
         switch (result.reason) {
           case 'TOO_SOON':
@@ -94,19 +107,14 @@ function smsNumber(params: VendorParams): string | null {
   return normalizePhoneNumber(countryCode === '86' || raw.startsWith('+') ? raw : `+${countryCode}${raw}`);
 }
 
-/**
- * The message of a SendSmsVerifyCode: the sign name, then the template's parameters with the code
- * where the app put `##code##`. numberflow only sends codes it can check, so `##code##` is required.
- */
-function smsTemplate(signName: string, templateParam: string): string {
+/** TemplateParam: a JSON object; its values become text, as the vendor fills them into the template. */
+function templateParamOf(raw: string): Record<string, string> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(templateParam);
+    parsed = JSON.parse(raw);
   } catch {
     throw invalidParameter('TemplateParam', 'not valid JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidParameter('TemplateParam', 'a JSON object');
-  const values = Object.values(parsed).map(String);
-  if (!values.some((v) => v.includes('##code##'))) throw invalidParameter('TemplateParam', 'a value must contain ##code##');
-  return `【${signName}】${values.join(' ')}`.slice(0, 300);
+  return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
 }

@@ -220,7 +220,7 @@ export interface paths {
     put?: never;
     /**
      * Send an SMS code (SendSmsVerifyCode)
-     * @description Codes are kept apart per `schemeName`; check with the same one.
+     * @description Codes are kept apart per `schemeName`; check with the same one. The message is the SMS template `templateCode` under the signature `signName` (of `/v1/admin/sms`; the complimentary 速通互联验证码 and 100001 when unset), `${code}` filled with the code and `${min}` with its validity in minutes; or a one-off `template` text.
      */
     post: operations['sendSmsVerifyCode'];
     delete?: never;
@@ -1318,6 +1318,83 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/sms/signatures': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List SMS signatures, the complimentary one first */
+    get: operations['listSmsSignatures'];
+    put?: never;
+    /** Create an SMS signature */
+    post: operations['createSmsSignature'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/sms/signatures/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One SMS signature */
+    get: operations['getSmsSignature'];
+    /** Change an SMS signature (not a complimentary one) */
+    put: operations['replaceSmsSignature'];
+    post?: never;
+    /** Delete an SMS signature: not a complimentary one, nor one a policy names (`details.policies` lists them) */
+    delete: operations['deleteSmsSignature'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/sms/templates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List SMS templates, the complimentary ones first */
+    get: operations['listSmsTemplates'];
+    put?: never;
+    /**
+     * Create an SMS template (without a code, one is generated)
+     * @description The content must name the code as `${code}` and its validity as `${min}` (minutes), and no other variable; senders put the vendor marker `##code##` in TemplateParam `code`.
+     */
+    post: operations['createSmsTemplate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/sms/templates/{code}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One SMS template */
+    get: operations['getSmsTemplate'];
+    /** Change an SMS template (not a complimentary one) */
+    put: operations['replaceSmsTemplate'];
+    post?: never;
+    /** Delete an SMS template: not a complimentary one, nor one a policy names (`details.policies` lists them) */
+    delete: operations['deleteSmsTemplate'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/': {
     parameters: {
       query?: never;
@@ -1828,6 +1905,10 @@ export interface components {
       /** @enum {string} */
       role: 'viewer' | 'editor' | 'admin';
     };
+    CreateSmsSignatureRequest: {
+      name: string;
+      description?: string;
+    };
     Device: {
       platform?: string;
       osVersion?: string;
@@ -2264,6 +2345,12 @@ export interface components {
         createdAt: string;
       }[];
     };
+    ListSmsSignaturesResponse: {
+      signatures: components['schemas']['SmsSignature'][];
+    };
+    ListSmsTemplatesResponse: {
+      templates: components['schemas']['SmsTemplate'][];
+    };
     /** @description what the client should do next */
     NextAction:
       | {
@@ -2431,6 +2518,8 @@ export interface components {
           resendIntervalSeconds: number;
           maxWrongTries: number;
           maxSends: number;
+          signName?: string;
+          templateCode?: string;
         };
         uplinkSms: {
           enabled: boolean;
@@ -2604,6 +2693,8 @@ export interface components {
           resendIntervalSeconds: number;
           maxWrongTries: number;
           maxSends: number;
+          signName?: string;
+          templateCode?: string;
         };
         uplinkSms: {
           enabled: boolean;
@@ -2671,6 +2762,8 @@ export interface components {
           resendIntervalSeconds?: number;
           maxWrongTries?: number;
           maxSends?: number;
+          signName?: string;
+          templateCode?: string;
         };
         uplinkSms?: {
           enabled?: boolean;
@@ -2778,6 +2871,10 @@ export interface components {
     RecycledNumber: {
       phoneNumber: string;
       recycled: boolean;
+    };
+    ReplaceSmsSignatureRequest: {
+      name?: string;
+      description?: string;
     };
     ReplaySessionRequest: {
       policyVersion?: string;
@@ -2915,6 +3012,8 @@ export interface components {
       duplicatePolicy?: 'replace' | 'keep';
       /** @default 5 */
       maxWrongTries?: number;
+      signName?: string;
+      templateCode?: string;
       template?: string;
       /** @default false */
       returnVerifyCode?: boolean;
@@ -2998,6 +3097,37 @@ export interface components {
          */
         sentAt: string;
       }[];
+    };
+    SmsSignature: {
+      /** @description shown in 【】 before the message */
+      name: string;
+      description?: string;
+      /** @description one of the free ones every account has: ready to use, never changed or deleted */
+      complimentary: boolean;
+      createdAt: string | null;
+      updatedAt: string | null;
+    };
+    SmsTemplate: {
+      /** @description TemplateCode: SMS_ and digits, or 100001–100005 for the complimentary ones */
+      code: string;
+      name: string;
+      /** @description the text, with ${code} where the code goes and ${min} for how many minutes it is valid */
+      content: string;
+      description?: string;
+      /** @description one of the free ones every account has: ready to use, never changed or deleted */
+      complimentary: boolean;
+      createdAt: string | null;
+      updatedAt: string | null;
+      /** @description the variables the content names: code and min */
+      variables: string[];
+      /** @description a message of it: the complimentary signature, code 123456, valid 5 minutes */
+      preview: string;
+    };
+    SmsTemplateInput: {
+      code?: string;
+      name: string;
+      content: string;
+      description?: string;
     };
     StartSessionRequest: {
       /** @enum {string} */
@@ -3891,7 +4021,7 @@ export interface operations {
           'application/json': components['schemas']['SendSmsVerifyCodeResponse'];
         };
       };
-      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED, INVALID_PHONE_NUMBER, SMS_UNDELIVERABLE */
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED, INVALID_PHONE_NUMBER, SMS_UNDELIVERABLE, SMS_SIGNATURE_UNKNOWN, SMS_TEMPLATE_UNKNOWN */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3900,7 +4030,14 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             error?: {
               /** @enum {unknown} */
-              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED' | 'INVALID_PHONE_NUMBER' | 'SMS_UNDELIVERABLE';
+              code?:
+                | 'MALFORMED_JSON'
+                | 'MALFORMED_BODY'
+                | 'VALIDATION_FAILED'
+                | 'INVALID_PHONE_NUMBER'
+                | 'SMS_UNDELIVERABLE'
+                | 'SMS_SIGNATURE_UNKNOWN'
+                | 'SMS_TEMPLATE_UNKNOWN';
             };
           };
         };
@@ -11017,6 +11154,980 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  listSmsSignatures: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description every one */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListSmsSignaturesResponse'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  createSmsSignature: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateSmsSignatureRequest'];
+      };
+    };
+    responses: {
+      /** @description created */
+      201: {
+        headers: {
+          /** @description the URL of the signature */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SmsSignature'];
+        };
+      };
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: SMS_SIGNATURE_EXISTS */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_SIGNATURE_EXISTS';
+            };
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'BODY_TOO_LARGE';
+            };
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  getSmsSignature: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the signature */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the signature */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SmsSignature'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SMS_SIGNATURE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_SIGNATURE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  replaceSmsSignature: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the signature */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplaceSmsSignatureRequest'];
+      };
+    };
+    responses: {
+      /** @description the signature */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SmsSignature'];
+        };
+      };
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED, NAME_MISMATCH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED' | 'NAME_MISMATCH';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SMS_SIGNATURE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_SIGNATURE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: SMS_SIGNATURE_COMPLIMENTARY */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_SIGNATURE_COMPLIMENTARY';
+            };
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'BODY_TOO_LARGE';
+            };
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  deleteSmsSignature: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the signature */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SMS_SIGNATURE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_SIGNATURE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: SMS_SIGNATURE_COMPLIMENTARY, SMS_SIGNATURE_IN_USE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_SIGNATURE_COMPLIMENTARY' | 'SMS_SIGNATURE_IN_USE';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  listSmsTemplates: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description every one */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListSmsTemplatesResponse'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  createSmsTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SmsTemplateInput'];
+      };
+    };
+    responses: {
+      /** @description created */
+      201: {
+        headers: {
+          /** @description the URL of the template */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SmsTemplate'];
+        };
+      };
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: SMS_TEMPLATE_EXISTS */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_TEMPLATE_EXISTS';
+            };
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'BODY_TOO_LARGE';
+            };
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  getSmsTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the template code */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the template */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SmsTemplate'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SMS_TEMPLATE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_TEMPLATE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  replaceSmsTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the template code */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SmsTemplateInput'];
+      };
+    };
+    responses: {
+      /** @description the template */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SmsTemplate'];
+        };
+      };
+      /** @description bad input: MALFORMED_JSON, MALFORMED_BODY, VALIDATION_FAILED, CODE_MISMATCH */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'MALFORMED_JSON' | 'MALFORMED_BODY' | 'VALIDATION_FAILED' | 'CODE_MISMATCH';
+            };
+          };
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SMS_TEMPLATE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_TEMPLATE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: SMS_TEMPLATE_COMPLIMENTARY */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_TEMPLATE_COMPLIMENTARY';
+            };
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'BODY_TOO_LARGE';
+            };
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  deleteSmsTemplate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the template code */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SMS_TEMPLATE_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_TEMPLATE_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description not accepted in this state, or a conflicting write: SMS_TEMPLATE_COMPLIMENTARY, SMS_TEMPLATE_IN_USE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SMS_TEMPLATE_COMPLIMENTARY' | 'SMS_TEMPLATE_IN_USE';
             };
           };
         };
