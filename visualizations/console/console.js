@@ -2,6 +2,7 @@
 // product owners, sessions, live steps and replays for testers. Plain browser JavaScript over the
 // operator API (Bearer operator token); no build step.
 import { auditView, policiesView, schemesView } from './operatorPages.js';
+import { smsView } from './smsPage.js';
 
 const tokenKey = 'numberflow.adminToken';
 const scenes = ['100001', '100002', '100003', '100004', '100005'];
@@ -39,7 +40,7 @@ const json = async (path, options) => (await api(path, options)).json();
 const text = async (path, options) => (await api(path, options)).text();
 
 function show(sectionId) {
-  for (const id of ['sign-in', 'schemes-view', 'policies-view', 'audit-view', 'charts-view', 'sessions-view', 'session-view']) $(id).hidden = id !== sectionId;
+  for (const id of ['sign-in', 'schemes-view', 'policies-view', 'sms-view', 'audit-view', 'charts-view', 'sessions-view', 'session-view']) $(id).hidden = id !== sectionId;
   const nav = sectionId === 'session-view' ? 'sessions' : sectionId.replace('-view', '');
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (link.dataset.nav === nav) link.setAttribute('aria-current', 'page');
@@ -430,6 +431,7 @@ function openView(ui, path, params) {
   if (sessionMatch) return sessionView(sessionMatch[1]);
   if (path === '/schemes') return schemesView(ui, params);
   if (path === '/policies') return policiesView(ui, params);
+  if (path === '/sms') return smsView(ui);
   if (path === '/audit') return auditView(ui);
   if (path === '/sessions') return sessionsView();
   return chartsView(params);
