@@ -67,15 +67,21 @@ export function storedSnapshotOf(snapshot: SessionSnapshot): StoredSnapshot {
   for (const field of contextFromRecord) delete context[field];
   // A value still at its start is not written down (it comes back on restore).
   for (const [field, start] of Object.entries(contextDefaults)) {
-    if (JSON.stringify(context[field]) === JSON.stringify(start)) delete context[field];
+    if (isStartingValue(context[field], start)) delete context[field];
   }
   for (const [field, value] of Object.entries(context)) if (value === undefined) delete context[field];
   return { value: snapshot.value, context };
 }
 
+/** Whether a context value is still its starting value: the same number or flag, or a still empty record. */
+function isStartingValue(value: unknown, start: unknown): boolean {
+  if (typeof start !== 'object' || start === null) return value === start;
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0 && Object.keys(start).length === 0;
+}
+
 /** The live snapshot of a stored one; throws when the stored state no longer fits the machine. */
 export function restoreSnapshot(machine: SessionMachine, stored: StoredSnapshot, identity: SessionIdentity): SessionSnapshot {
-  const context = { ...structuredClone(contextDefaults), ...stored.context, ...identity } as unknown as SessionContext;
+  const context = { ...contextDefaults, ...stored.context, ...identity } as unknown as SessionContext;
   const snapshot = machine.resolveState({ value: stored.value as SessionSnapshot['value'], context });
   if (snapshot.status === 'error') throw new Error('stored session snapshot does not fit its machine');
   return snapshot;

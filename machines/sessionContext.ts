@@ -42,12 +42,16 @@ export interface SessionContext extends SessionInput {
   phoneScore?: number;
 }
 
-/** What a session knows before it has learnt anything: the context's starting values beside its input. */
+/**
+ * What a session knows before it has learnt anything: the context's starting values beside its
+ * input. Frozen, so every session can share them: the machine replaces values, it never edits one.
+ */
 export const contextDefaults = {
-  provedNumbers: {},
+  provedNumbers: Object.freeze({}),
   provedByCarrier: false,
   middleDigitTries: 0,
   smsSends: 0,
   smsWrongTries: 0,
   captchaTries: 0,
 } as const satisfies Partial<SessionContext>;
+Object.freeze(contextDefaults);

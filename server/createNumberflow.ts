@@ -5,6 +5,9 @@ import { AltchaCaptcha } from '../adapters/captcha/altchaCaptcha.js';
 import { AlicloudCarrierGateway } from '../adapters/alicloud/alicloudCarrierGateway.js';
 import { AlicloudSmsVerification } from '../adapters/alicloud/alicloudSmsVerification.js';
 import { createDypnsClient } from '../adapters/alicloud/dypnsClient.js';
+import { CamaraCarrierGateway } from '../adapters/camara/camaraCarrierGateway.js';
+import { ClientCredentialsTokens } from '../adapters/camara/camaraClientCredentials.js';
+import { CamaraSimSwap } from '../adapters/camara/camaraSimSwap.js';
 import type { CarrierGateway } from '../adapters/carrier/carrierGateway.js';
 import { SimulatorCarrier } from '../adapters/carrier/simulatorCarrier.js';
 import { SimulatorRecycledNumbers } from '../adapters/carrier/simulatorRecycledNumbers.js';
@@ -13,6 +16,7 @@ import type { SmsSender } from '../adapters/sms/smsSender.js';
 import type { SmsVerification } from '../adapters/sms/smsVerification.js';
 import { SimulatorSmsOutbox } from '../adapters/sms/simulatorSmsOutbox.js';
 import { checkPolicy } from '../machines/policy/policyChecks.js';
+import { CamaraTokens } from './camara/camaraTokens.js';
 import { AccessKeyRepository } from './accessKeys/accessKeyRepository.js';
 import { ConfigError, type Config } from './config/config.js';
 import { createActionHandlers } from './engine/actions/index.js';
@@ -109,10 +113,26 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
   const simulatorCarrier = new SimulatorCarrier({ store: kv, now: clock });
   const recycledNumbers = new SimulatorRecycledNumbers(kv);
   const outbox = new SimulatorSmsOutbox({ store: kv, now: clock, latencyMs: config.simulatorSmsLatencyMs });
-  const carrier: CarrierGateway = dypns && config.carrierAdapter === 'alicloud' ? new AlicloudCarrierGateway(dypns) : simulatorCarrier;
+  const carrier: CarrierGateway =
+    dypns && config.carrierAdapter === 'alicloud'
+      ? new AlicloudCarrierGateway(dypns)
+      : config.carrierAdapter === 'camara' && config.camara.apiRoot
+        ? new CamaraCarrierGateway({ apiRoot: config.camara.apiRoot })
+        : simulatorCarrier;
+  const simSwap =
+    config.camara.apiRoot && config.camara.simSwap
+      ? new CamaraSimSwap({
+          apiRoot: config.camara.apiRoot,
+          tokens: new ClientCredentialsTokens({ ...config.camara.simSwap, now: clock }),
+          timeoutMs: config.carrierTimeoutMs,
+        })
+      : undefined;
   const sms: SmsVerification =
     dypns && config.smsAdapter === 'alicloud'
-      ? new AlicloudSmsVerification(dypns)
+      ? new AlicloudSmsVerification(dypns, {
+          ...(config.dypns.signName ? { signName: config.dypns.signName } : {}),
+          ...(config.dypns.templateCode ? { templateCode: config.dypns.templateCode } : {}),
+        })
       : new LocalSmsVerification({
           store: kv,
           sender: overrides.wrapSmsSender ? overrides.wrapSmsSender(outbox) : outbox,
@@ -141,6 +161,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     schemes: { get: (code) => schemes.getRecent(code) },
     phoneLists,
     ...(config.carrierAdapter === 'simulator' ? { recycledNumbers } : {}),
+    ...(simSwap ? { simSwap } : {}),
   });
   const engine = new SessionEngine({
     sessions: storage.sessions,
@@ -238,6 +259,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
     metrics,
     limits,
     adapters: { carrier, sms },
+    camaraTokens: await CamaraTokens.create(kv, clock, config.camara.accessTokenTtlSeconds),
     liveStreams: new LiveStreams(),
     ...(simulatorsActive ? { simulator: { carrier: simulatorCarrier, outbox, recycledNumbers } } : {}),
   };

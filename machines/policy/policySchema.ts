@@ -27,6 +27,11 @@ export const phoneRiskSchema = z.object({
   sendIntervalSeconds: z.number().int().min(0).max(86_400),
   rules: z.array(frequencyRuleSchema).max(5),
   onRisk: riskRouteSchema,
+  /**
+   * A SIM swap within this many hours (CAMARA SIM Swap's `maxAge`, 1–2400) takes the risky route,
+   * whatever the score. Unset: no SIM swap check. Needs the operator's SIM Swap API configured.
+   */
+  simSwapMaxAgeHours: z.number().int().min(1).max(2400).optional(),
 });
 
 export const numberAuthSchema = z.object({

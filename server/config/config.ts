@@ -4,6 +4,9 @@ import type { DypnsClientOptions } from '../../adapters/alicloud/dypnsClient.js'
 import type { RateLimitSettings } from '../limits/rateLimits.js';
 
 const adapterName = z.enum(['simulator', 'alicloud']);
+/** The carrier gateway may also be an operator's CAMARA Number Verification API. */
+const carrierAdapterName = z.enum(['simulator', 'alicloud', 'camara']);
+const httpUrl = z.url({ protocol: /^https?$/ });
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
@@ -16,7 +19,7 @@ const environmentSchema = z.object({
   ACCESS_KEY_SECRET: z.string().min(24, 'ACCESS_KEY_SECRET must have at least 24 characters').optional(),
   UPLINK_WEBHOOK_SECRET: z.string().min(24, 'UPLINK_WEBHOOK_SECRET must have at least 24 characters').optional(),
   NUMBERFLOW_SECRET: z.string().min(32, 'NUMBERFLOW_SECRET must have at least 32 characters').optional(),
-  CARRIER_ADAPTER: adapterName.default('simulator'),
+  CARRIER_ADAPTER: carrierAdapterName.default('simulator'),
   SMS_ADAPTER: adapterName.default('simulator'),
   ALIBABA_CLOUD_ACCESS_KEY_ID: z.string().min(1).optional(),
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: z.string().min(1).optional(),
@@ -25,15 +28,14 @@ const environmentSchema = z.object({
   DYPNS_PROTOCOL: z.enum(['http', 'https']).optional(),
   DYPNS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
   DYPNS_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
-  // Replaced by the console's SMS signatures and templates, chosen per policy: refused, so a deployment that sets them learns where they went.
-  DYPNS_SIGN_NAME: z
-    .undefined({ message: 'DYPNS_SIGN_NAME is gone: choose the SMS signature in the SMS code node of each policy (signName; the console, /v1/admin/sms)' })
-    .optional(),
-  DYPNS_TEMPLATE_CODE: z
-    .undefined({
-      message: 'DYPNS_TEMPLATE_CODE is gone: choose the SMS template in the SMS code node of each policy (templateCode; the console, /v1/admin/sms)',
-    })
-    .optional(),
+  DYPNS_SIGN_NAME: z.string().min(1).optional(),
+  DYPNS_TEMPLATE_CODE: z.string().min(1).optional(),
+  CAMARA_API_ROOT: httpUrl.optional(),
+  CAMARA_TOKEN_URL: httpUrl.optional(),
+  CAMARA_CLIENT_ID: z.string().min(1).optional(),
+  CAMARA_CLIENT_SECRET: z.string().min(1).optional(),
+  CAMARA_SIM_SWAP_SCOPE: z.string().min(1).default('sim-swap:check'),
+  CAMARA_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
   VENDOR_API_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   CARRIER_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3_000),
   VERIFY_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(600),
@@ -127,9 +129,19 @@ export interface Config {
   secret?: string;
   /** Signs inbound uplink-SMS webhooks from the SMS provider. */
   uplinkWebhookSecret?: string;
-  carrierAdapter: 'simulator' | 'alicloud';
+  carrierAdapter: 'simulator' | 'alicloud' | 'camara';
+  /**
+   * An operator's CAMARA APIs (outward): `apiRoot` for Number Verification (CARRIER_ADAPTER=camara) and
+   * SIM Swap; the client credentials give SIM Swap its two-legged token. `accessTokenTtlSeconds` is
+   * for the tokens numberflow issues itself as a CAMARA provider (inward).
+   */
+  camara: {
+    apiRoot?: string;
+    simSwap?: { tokenUrl: string; clientId: string; clientSecret: string; scope: string };
+    accessTokenTtlSeconds: number;
+  };
   /** Alibaba Cloud Dypnsapi, for the alicloud adapters; without keys the SDK's default credential chain. */
-  dypns: DypnsClientOptions;
+  dypns: DypnsClientOptions & { signName?: string; templateCode?: string };
   smsAdapter: 'simulator' | 'alicloud';
   /** The vendor-compatible endpoint at `/`: how far a request's signed time may be from ours (either way). */
   vendorApi: { clockSkewMs: number };
@@ -175,6 +187,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.ACCESS_KEY_ID === undefined) !== (e.ACCESS_KEY_SECRET === undefined)) {
     throw new ConfigError('ACCESS_KEY_ID and ACCESS_KEY_SECRET go together');
   }
+  if (e.CARRIER_ADAPTER === 'camara' && !e.CAMARA_API_ROOT) throw new ConfigError('CARRIER_ADAPTER=camara needs CAMARA_API_ROOT');
+  const simSwapSettings = [e.CAMARA_TOKEN_URL, e.CAMARA_CLIENT_ID, e.CAMARA_CLIENT_SECRET];
+  if (simSwapSettings.some((v) => v !== undefined) && (simSwapSettings.some((v) => v === undefined) || !e.CAMARA_API_ROOT)) {
+    throw new ConfigError('SIM Swap needs CAMARA_API_ROOT, CAMARA_TOKEN_URL, CAMARA_CLIENT_ID and CAMARA_CLIENT_SECRET together');
+  }
   if (production) {
     const missing = ['ADMIN_TOKEN', 'NUMBERFLOW_SECRET', 'UPLINK_WEBHOOK_SECRET', 'REDIS_URL'].filter((name) => !e[name as keyof typeof e]);
     if (missing.length) throw new ConfigError(`NODE_ENV=production refuses generated secrets and the in-memory store: set ${missing.join(', ')}`);
@@ -200,8 +217,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.DYPNS_PROTOCOL ? { protocol: e.DYPNS_PROTOCOL } : {}),
       connectTimeoutMs: e.DYPNS_CONNECT_TIMEOUT_MS,
       readTimeoutMs: e.DYPNS_READ_TIMEOUT_MS,
+      ...(e.DYPNS_SIGN_NAME ? { signName: e.DYPNS_SIGN_NAME } : {}),
+      ...(e.DYPNS_TEMPLATE_CODE ? { templateCode: e.DYPNS_TEMPLATE_CODE } : {}),
     },
     smsAdapter: e.SMS_ADAPTER,
+    camara: {
+      ...(e.CAMARA_API_ROOT ? { apiRoot: e.CAMARA_API_ROOT } : {}),
+      ...(e.CAMARA_TOKEN_URL && e.CAMARA_CLIENT_ID && e.CAMARA_CLIENT_SECRET
+        ? { simSwap: { tokenUrl: e.CAMARA_TOKEN_URL, clientId: e.CAMARA_CLIENT_ID, clientSecret: e.CAMARA_CLIENT_SECRET, scope: e.CAMARA_SIM_SWAP_SCOPE } }
+        : {}),
+      accessTokenTtlSeconds: e.CAMARA_ACCESS_TOKEN_TTL_SECONDS,
+    },
     vendorApi: { clockSkewMs: e.VENDOR_API_CLOCK_SKEW_SECONDS * 1000 },
     carrierTimeoutMs: e.CARRIER_TIMEOUT_MS,
     verifyTokenTtlSeconds: e.VERIFY_TOKEN_TTL_SECONDS,

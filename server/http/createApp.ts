@@ -27,8 +27,12 @@ import { policyDiagramRoutes } from './routes/policyDiagramRoutes.js';
 import { policyTestPathRoutes } from './routes/policyTestPathRoutes.js';
 import { sessionInsightRoutes } from './routes/sessionInsightRoutes.js';
 import { vendorApiRoutes } from './routes/vendorApiRoutes.js';
+import { camaraAuthorizationRoutes } from './routes/camaraAuthorizationRoutes.js';
+import { camaraNumberVerificationRoutes } from './routes/camaraNumberVerificationRoutes.js';
+import { camaraOtpSmsRoutes } from './routes/camaraOtpSmsRoutes.js';
 import { operatorAccess } from './authentication.js';
 import { requestId } from './requestId.js';
+import { routeTable } from './routeTable.js';
 import { securityHeaders } from './securityHeaders.js';
 import type { Services } from './services.js';
 
@@ -41,40 +45,54 @@ export function createApp(services: Services): Express {
   app.set('etag', false);
   // Off unless TRUST_PROXY says which proxies may name the client: otherwise anyone could pick an IP per request and escape per-IP limits.
   app.set('trust proxy', services.config.trustProxy);
-  app.use(requestId(services.logger));
+  app.use(requestId(app, services.logger));
   app.use(requestMetrics(services));
   app.use(securityHeaders());
   app.use(sessionCors(services.schemes));
   app.use('/v1/admin', operatorAccess(services));
-  // Configuration documents can be large: that route reads its own body (1 MB), before the 16 kB parser.
-  app.use(policyAsCodeRoutes(services));
-  app.use(inboundSmsRoutes(services, services.uplinkWebhookSecret));
-  // The vendor-compatible RPC endpoint signs its raw body, so it reads that itself, before the JSON parser.
-  app.use(vendorApiRoutes(services));
+  // Routes that read their own bodies, before the 16 kB JSON parser.
+  app.use(
+    routeTable([
+      // Configuration documents can be large: 1 MB.
+      policyAsCodeRoutes(services),
+      // A carrier's uplink notification comes as text.
+      inboundSmsRoutes(services, services.uplinkWebhookSecret),
+      // The vendor-compatible RPC endpoint signs its raw body, so it reads that itself.
+      vendorApiRoutes(services),
+      // numberflow as a CAMARA provider: its own body parsers and error envelopes (CAMARA's, OAuth's).
+      camaraAuthorizationRoutes(services),
+      camaraNumberVerificationRoutes(services),
+      camaraOtpSmsRoutes(services),
+    ]),
+  );
   app.use(express.json({ limit: bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use(healthRoutes(services));
-  app.use(fusionAuthRoutes(services));
-  app.use(plainVerificationRoutes(services));
-  app.use(sessionRoutes(services));
-  app.use(webhookRoutes({ repository: services.webhooks, schemes: services.schemes, audit: services.audit, production: services.config.production }));
-  app.use(phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes, audit: services.audit }));
-  app.use(codeCheckLockRoutes(services));
-  app.use(policyChartRoutes(services));
-  app.use(policyImpactRoutes(services));
-  app.use(policyDiagramRoutes(services));
-  app.use(policyTestPathRoutes(services));
-  app.use(policyRoutes(services));
-  app.use(sessionInsightRoutes(services));
-  app.use(adminRoutes(services));
-  app.use(operatorRoutes(services));
-  app.use(auditRoutes(services));
-  app.use(erasureRoutes(services));
-  app.use(smsTemplateRoutes(services));
-  app.use(simulatorRoutes(services));
-  app.use(consoleRoutes());
-  app.use(clientModuleRoutes());
-  app.use(demoRoutes(services));
-  app.use(docsRoutes({ simulator: services.simulator !== undefined }));
+  app.use(
+    routeTable([
+      sessionRoutes(services),
+      healthRoutes(services),
+      fusionAuthRoutes(services),
+      plainVerificationRoutes(services),
+      webhookRoutes({ repository: services.webhooks, schemes: services.schemes, audit: services.audit, production: services.config.production }),
+      phoneListRoutes({ phoneLists: services.phoneLists, schemes: services.schemes, audit: services.audit }),
+      codeCheckLockRoutes(services),
+      policyChartRoutes(services),
+      policyImpactRoutes(services),
+      policyDiagramRoutes(services),
+      policyTestPathRoutes(services),
+      policyRoutes(services),
+      sessionInsightRoutes(services),
+      adminRoutes(services),
+      operatorRoutes(services),
+      auditRoutes(services),
+      erasureRoutes(services),
+      smsTemplateRoutes(services),
+      simulatorRoutes(services),
+      consoleRoutes(),
+      clientModuleRoutes(),
+      demoRoutes(services),
+      docsRoutes({ simulator: services.simulator !== undefined }),
+    ]),
+  );
   app.use(unknownRoute);
   app.use(errorHandler(services.logger));
   return app;
@@ -87,7 +105,7 @@ function requestMetrics(services: Services): RequestHandler {
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       services.metrics.httpRequests.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      req.log.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      if (services.logger.isLevelEnabled('debug')) req.log.debug({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     next();
   };

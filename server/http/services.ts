@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CarrierGateway } from '../../adapters/carrier/carrierGateway.js';
+import type { CamaraTokens } from '../camara/camaraTokens.js';
 import type { SmsVerification } from '../../adapters/sms/smsVerification.js';
 import type { SimulatorRecycledNumbers } from '../../adapters/carrier/simulatorRecycledNumbers.js';
 import type { SimulatorCarrier } from '../../adapters/carrier/simulatorCarrier.js';
@@ -48,6 +49,8 @@ export interface Services {
   limits: RateLimits;
   /** The outside world, as the configuration chose it. */
   adapters: { carrier: CarrierGateway; sms: SmsVerification };
+  /** The access tokens of numberflow's CAMARA APIs (numberflow as a CAMARA provider). */
+  camaraTokens: CamaraTokens;
   /** The open live streams of sessions (Server-Sent Events), ended at shutdown. */
   liveStreams: LiveStreams;
   /** Present only while the simulator adapters are active. */

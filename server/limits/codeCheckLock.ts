@@ -16,6 +16,7 @@ export const CHECKS_BETWEEN_LOCKS = 5;
 export const LOCK_MEMORY_SECONDS = 7 * 86_400;
 /** The window of the cap (`codeChecksPerNumberPerDay`). */
 const CHECK_WINDOW_SECONDS = 86_400;
+const checksLimiter = 'code-check-number';
 /** Time for one process to finish locking a number (it claims the lock first, so concurrent checks lock it once). */
 const LOCK_CLAIM_SECONDS = 60;
 
@@ -46,11 +47,11 @@ export class CodeCheckLock {
   private readonly checksBetweenLocks: number;
 
   constructor(
-    storage: Storage,
+    private readonly storage: Storage,
     private readonly cap: number,
     private readonly deps: { logger?: Logger; onRefused?: () => void } = {},
   ) {
-    this.checks = storage.rateLimiter({ name: 'code-check-number', points: cap, durationSeconds: CHECK_WINDOW_SECONDS });
+    this.checks = storage.rateLimiter({ name: checksLimiter, points: cap, durationSeconds: CHECK_WINDOW_SECONDS });
     this.lock = storage.rateLimiter({ name: 'code-check-lock', points: 1, durationSeconds: LOCK_CLAIM_SECONDS });
     this.lockHistory = storage.rateLimiter({ name: 'code-check-locks', points: Number.MAX_SAFE_INTEGER, durationSeconds: LOCK_MEMORY_SECONDS });
     this.checksBetweenLocks = Math.min(CHECKS_BETWEEN_LOCKS, cap);
@@ -78,6 +79,8 @@ export class CodeCheckLock {
    */
   async clear(phoneNumber: string): Promise<void> {
     try {
+      // Most proven numbers were never guessed at: one read then, not two deletes. A lock never outlives its checks (see lockNow).
+      if (!(await this.storage.rateLimitRecorded(checksLimiter, phoneNumber))) return;
       await Promise.all([this.lock.delete(phoneNumber), this.checks.delete(phoneNumber)]);
     } catch (error) {
       this.deps.logger?.warn(

@@ -156,6 +156,7 @@ export class PolicyRepository {
   private readonly clock: () => number;
   private readonly validate: PolicyValidator;
   private readonly recentSettings = new RecentReads<SceneSettings>();
+  private readonly recentEffective = new RecentReads<EffectiveRecord | null>();
 
   constructor(
     private readonly kv: KeyValueStore,
@@ -167,11 +168,18 @@ export class PolicyRepository {
 
   // ---- the session engine's side -------------------------------------------------------------
 
-  /** The policy a new session of this scheme and scene runs: one read once the scheme's record exists. */
+  /**
+   * The policy a new session of this scheme and scene runs: one read once the scheme's record
+   * exists, and none while this process read it within the last second (a change made here is
+   * seen at once, one made by another process within a second).
+   */
   async effectivePolicy(schemeCode: string, sceneCode: SceneCode): Promise<ResolvedPolicy> {
-    const raw = await this.kv.get(effectiveKey(schemeCode, sceneCode));
-    if (raw) {
-      const record = JSON.parse(raw) as EffectiveRecord;
+    const key = effectiveKey(schemeCode, sceneCode);
+    const record = await this.recentEffective.get(key, async () => {
+      const raw = await this.kv.get(key);
+      return raw ? (JSON.parse(raw) as EffectiveRecord) : null;
+    });
+    if (record) {
       if (!record.fromDefault || record.version === this.defaultVersionOf(sceneCode)) return this.resolved(record);
     }
     // First session of this scheme and scene (or the built-in default changed): materialize its record.
@@ -390,11 +398,15 @@ export class PolicyRepository {
     }
     await this.storeContent(record.policy, record.version);
     const key = effectiveKey(schemeCode, sceneCode);
-    for (;;) {
-      const raw = await this.kv.get(key);
-      const existing = raw ? (JSON.parse(raw) as EffectiveRecord) : null;
-      if (existing && !supersedes(record, existing)) return existing;
-      if (await this.kv.compareAndSwap(key, raw, JSON.stringify(record))) return record;
+    try {
+      for (;;) {
+        const raw = await this.kv.get(key);
+        const existing = raw ? (JSON.parse(raw) as EffectiveRecord) : null;
+        if (existing && !supersedes(record, existing)) return existing;
+        if (await this.kv.compareAndSwap(key, raw, JSON.stringify(record))) return record;
+      }
+    } finally {
+      this.recentEffective.forget(key);
     }
   }
 

@@ -6,6 +6,7 @@ import type { PhoneListMatch } from './phoneListRepository.js';
 import { scorePhoneRange } from './phoneRangeScore.js';
 import { noRecycledNumbers, type RecycledNumbers } from './recycledNumbers.js';
 import type { EndpointRiskRequest, PhoneRiskRequest, RiskAssessor, RiskRules } from './riskAssessor.js';
+import type { SimSwapSignal } from './simSwapSignal.js';
 
 export interface PolicyRiskAssessorDependencies {
   kv: KeyValueStore;
@@ -14,6 +15,8 @@ export interface PolicyRiskAssessorDependencies {
   /** Deny and allow lists per scheme. */
   phoneLists: { match(schemeCode: string, phoneNumber: string): Promise<PhoneListMatch> };
   recycledNumbers?: RecycledNumbers;
+  /** The operator's SIM Swap API; without it a policy's SIM swap window is noted in the reasons and not checked. */
+  simSwap?: SimSwapSignal;
 }
 
 /** Every number starts a little above 0: nothing is known to be safe. */
@@ -67,23 +70,36 @@ export class PolicyRiskAssessor implements RiskAssessor {
     const sendIntervalSeconds = policy?.sendIntervalSeconds ?? 0;
     // The number's velocity windows are counted with the policy's rules: one store call per subject.
     const velocityWindows = [...(sendIntervalSeconds > 0 ? [sendIntervalSeconds] : []), 3_600, 86_400];
-    const [lists, recycled, counts] = await Promise.all([
+    const [lists, recycled, counts, simSwap] = await Promise.all([
       this.deps.phoneLists.match(schemeCode, phoneNumber),
       this.recycled.isRecycled(phoneNumber),
       this.phoneCounters.count(values, policy?.rules ?? [], { phoneNumber: velocityWindows }, record),
+      this.simSwapFinding(phoneNumber, policy?.simSwapMaxAgeHours),
     ]);
     const rules = evaluateRules(policy?.rules ?? [], values, counts);
     const hits: WeightedSignal[] = [...scorePhoneRange(phoneNumber), ...velocityHits(counts, sendIntervalSeconds)];
     if (recycled) hits.unshift({ reason: 'number marked recycled by the carrier', weight: phoneSignalWeights.recycled });
+    const notes = simSwap ? [simSwap.reason] : [];
 
     if (lists.deny !== undefined) {
-      return assessment(100, [`number on the scheme's deny list (${maskEntry(lists.deny)})`, ...hits.map(describeHit)], rules, policy, true);
+      return assessment(100, [`number on the scheme's deny list (${maskEntry(lists.deny)})`, ...notes, ...hits.map(describeHit)], rules, policy, true);
     }
     if (lists.allow !== undefined) {
-      const ignored = [...hits.map(describeHit), ...rules.filter((r) => r.hit).map(describeOutcome)].map((reason) => `ignored: ${reason}`);
+      const ignored = [...notes, ...hits.map(describeHit), ...rules.filter((r) => r.hit).map(describeOutcome)].map((reason) => `ignored: ${reason}`);
       return assessment(0, [`number on the scheme's allow list (${maskEntry(lists.allow)})`, ...ignored], [], policy);
     }
-    return assessment(scoreOf(hits, phoneBaseScore), hits.map(describeHit), rules, policy);
+    return assessment(scoreOf(hits, phoneBaseScore), [...notes, ...hits.map(describeHit)], rules, policy, simSwap?.swapped === true);
+  }
+
+  /** A recent SIM swap forces the risky route; a check that could not be made is only noted. Undefined when the policy sets no window. */
+  private async simSwapFinding(phoneNumber: string, maxAgeHours: number | undefined): Promise<{ swapped: boolean; reason: string } | undefined> {
+    if (maxAgeHours === undefined) return undefined;
+    if (!this.deps.simSwap) return { swapped: false, reason: `SIM swap window ${maxAgeHours}h set, but no SIM Swap API is configured: not checked` };
+    const answer = await this.deps.simSwap.swappedWithin(phoneNumber, maxAgeHours);
+    if ('unavailable' in answer) return { swapped: false, reason: `SIM swap check unavailable (${answer.unavailable}): not counted` };
+    return answer.swapped
+      ? { swapped: true, reason: `SIM swapped within the last ${maxAgeHours}h (operator's SIM Swap API)` }
+      : { swapped: false, reason: `no SIM swap within the last ${maxAgeHours}h` };
   }
 }
 

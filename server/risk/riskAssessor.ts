@@ -8,6 +8,8 @@ export interface RiskRules {
   rules: readonly FrequencyRule[];
   /** Phone risk: at most one send per number within this many seconds, across sessions. */
   sendIntervalSeconds?: number;
+  /** Phone risk: a SIM swap within this many hours is risky (the operator's SIM Swap API answers it). */
+  simSwapMaxAgeHours?: number;
 }
 
 export interface EndpointRiskRequest {

@@ -5,21 +5,25 @@
  * here after at most `maxAgeMs`.
  */
 export class RecentReads<V> {
-  readonly #entries = new Map<string, { value: V; readAt: number }>();
+  readonly #entries = new Map<string, { value: Promise<V>; readAt: number }>();
 
   constructor(
     private readonly maxAgeMs = 1_000,
     private readonly maxEntries = 1_000,
   ) {}
 
-  async get(key: string, read: () => Promise<V>): Promise<V> {
+  /** Concurrent callers share one read: under load, an expired entry costs one read, not one per request. */
+  get(key: string, read: () => Promise<V>): Promise<V> {
     const known = this.#entries.get(key);
     if (known && performance.now() - known.readAt < this.maxAgeMs) return known.value;
-    const readAt = performance.now();
-    const value = await read();
+    const entry = { value: read(), readAt: performance.now() };
     if (this.#entries.size >= this.maxEntries) this.#entries.clear();
-    this.#entries.set(key, { value, readAt });
-    return value;
+    this.#entries.set(key, entry);
+    // A failed read is not remembered: the next caller tries again.
+    entry.value.catch(() => {
+      if (this.#entries.get(key) === entry) this.#entries.delete(key);
+    });
+    return entry.value;
   }
 
   forget(key: string): void {

@@ -9,6 +9,8 @@ export interface Storage {
   readonly sessions: SessionStore;
   /** A rate limiter (rate-limiter-flexible) on this store: `points` per `durationSeconds` per key. */
   rateLimiter(options: { name: string; points: number; durationSeconds: number }): RateLimiterAbstract;
+  /** Whether the rate limiter `name` holds anything for `key`, in one cheap read (its `get` takes a transaction). */
+  rateLimitRecorded(name: string, key: string): Promise<boolean>;
   /** Resolves when the store answers; rejects when it is unreachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -60,10 +60,19 @@ export type PlainSendOutcome =
  * tag here, never an idempotency key: a reused OutId must not swallow a new SMS.
  */
 export async function sendPlainCode(services: PlainServices, input: PlainSendInput, budgetKey: string): Promise<PlainSendOutcome> {
-  const admission = await services.limits.sms.admit({ phoneNumber: input.phoneNumber, budgetKey });
-  if (!admission.admitted) return { sent: false, reason: 'LIMITED', retryAfterSeconds: admission.retryAfterSeconds };
   const { schemeName, ...request } = input;
-  const result = await services.adapters.sms.sendCode({ ...request, scope: plainScope(schemeName) });
+  return sendCodeWithinLimits(services, { ...request, scope: plainScope(schemeName) }, budgetKey);
+}
+
+/** A code sent through the abuse limits (the plain SMS API's and the CAMARA facade's), its outcome in one vocabulary. */
+export async function sendCodeWithinLimits(
+  services: PlainServices,
+  request: Omit<SendCodeRequest, 'outId' | 'deliver'>,
+  budgetKey: string,
+): Promise<PlainSendOutcome> {
+  const admission = await services.limits.sms.admit({ phoneNumber: request.phoneNumber, budgetKey });
+  if (!admission.admitted) return { sent: false, reason: 'LIMITED', retryAfterSeconds: admission.retryAfterSeconds };
+  const result = await services.adapters.sms.sendCode(request);
   if (result.sent) return result;
   if (result.reason !== 'DELIVERY_FAILED' || result.permanent) await admission.release();
   switch (result.reason) {

@@ -11,6 +11,8 @@ export interface CommandsPerRequest {
   inLua: number;
   /** The client commands by name, per request. */
   clientByName: Record<string, number>;
+  /** The calls inside Lua scripts by name, per request (as MONITOR shows them). */
+  luaByName: Record<string, number>;
 }
 
 /** The probe's own commands, left out of the counts. */
@@ -51,6 +53,7 @@ export class RedisProbe {
   async countCommands(requests: () => Promise<number>): Promise<CommandsPerRequest> {
     const monitor = await this.#redis.monitor();
     const clientByName: Record<string, number> = {};
+    const luaByName: Record<string, number> = {};
     let client = 0;
     let ended = false;
     const endMarker = `census-end-${Math.random()}`;
@@ -61,7 +64,11 @@ export class RedisProbe {
           ended = true;
           resolve();
         }
-        if (ended || source === 'lua' || probeCommands.has(name) || name === 'config') return;
+        if (ended || probeCommands.has(name) || name === 'config') return;
+        if (source === 'lua') {
+          luaByName[name] = (luaByName[name] ?? 0) + 1;
+          return;
+        }
         client += 1;
         clientByName[name] = (clientByName[name] ?? 0) + 1;
       });
@@ -80,6 +87,7 @@ export class RedisProbe {
       client: perRequest(client),
       inLua: perRequest(total - client),
       clientByName: Object.fromEntries(Object.entries(clientByName).map(([name, n]) => [name, perRequest(n)])),
+      luaByName: Object.fromEntries(Object.entries(luaByName).map(([name, n]) => [name, perRequest(n)])),
     };
   }
 

@@ -203,7 +203,7 @@ describe('the operator console in a browser', () => {
     await page.fill('#sms-template-name', 'shop login');
     await page.fill('#sms-template-content', 'Shop code ${code}.');
     await page.click('#sms-template-save');
-    await expect.poll(() => page.textContent('#sms-template-error')).toContain('${min}');
+    await expect.poll(() => page.textContent('#sms-error')).toContain('${min}');
     problems.length = 0; // the refused template's 400 is logged by the browser, as it should be
     await page.fill('#sms-template-content', 'Shop code ${code}, valid ${min} minutes.');
     await page.click('#sms-template-save');

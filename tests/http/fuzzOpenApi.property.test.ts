@@ -34,13 +34,20 @@ const ctx = useTestServer({}, async () => {
   const key = await ctx.server.api.post('/v1/admin/access-keys', { description: 'fuzz playground' }, 'admin');
   expect(key.status).toBe(201);
   fixtures.playgroundKey = key.body.id;
+  const camara = await ctx.server.api.post(
+    '/camara/oauth2/token',
+    { grant_type: 'client_credentials', scope: 'one-time-password-sms:send-validate number-verification:verify' },
+    'accessKey',
+  );
+  expect(camara.status).toBe(200);
+  fixtures.camaraToken = camara.body.access_token;
   operations = servedOperations((await ctx.server.api.get('/openapi.json')).body);
   bases = await validBodies(operations);
   guardedBefore = await guardedState();
   prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 });
 
-const fixtures = { authToken: '', guardedSession: '', playgroundSession: '', playgroundKey: '' };
+const fixtures = { authToken: '', guardedSession: '', playgroundSession: '', playgroundKey: '', camaraToken: '' };
 let operations: ServedOperation[] = [];
 /** A valid body per operation (`METHOD /path`), to change one field at a time. */
 let bases = new Map<string, unknown>();
@@ -72,6 +79,8 @@ function validCredential(security: string): Credential {
   if (security === 'appBackend') return { kind: 'valid', authorization: basic(testCredentials.accessKeyId, testCredentials.accessKeySecret) };
   if (security === 'client') return { kind: 'valid', authorization: `Bearer ${fixtures.authToken}` };
   if (security === 'admin') return { kind: 'valid', authorization: `Bearer ${testCredentials.adminToken}` };
+  if (security === 'camaraClient') return { kind: 'valid', authorization: basic(testCredentials.accessKeyId, testCredentials.accessKeySecret) };
+  if (security === 'camaraAccessToken') return { kind: 'valid', authorization: `Bearer ${fixtures.camaraToken}` };
   return { kind: 'valid' };
 }
 
@@ -281,6 +290,9 @@ function expectSoundAnswer(op: ServedOperation, req: RawRequest, res: RawRespons
   expect(res.headers['content-type'], what).toMatch(/^application\/json/);
   if (op.vendorEnvelope && new URL(req.path, 'http://x').pathname === '/')
     expect(res.json, what).toEqual({ RequestId: expect.any(String), Code: expect.any(String), Message: expect.any(String) });
+  else if (op.errorEnvelope === 'camara')
+    expect(res.json, what).toEqual({ status: res.status, code: expect.stringMatching(/^[A-Z_.]+$/), message: expect.any(String) });
+  else if (op.errorEnvelope === 'oauth') expect(res.json, what).toEqual({ error: expect.stringMatching(/^[a-z_]+$/), error_description: expect.any(String) });
   else expect(res.json, what).toEqual({ error: expect.objectContaining({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) }) });
 }
 
@@ -359,7 +371,9 @@ describe('fuzzing every operation of the served OpenAPI document', () => {
       fc.asyncProperty(fc.constantFrom(...templates), method, invalidCredential('admin'), async (template, verb, credential) => {
         // A listed method answers as its operation does; any other gets the API's JSON 404, also on `/`.
         const listed = operations.find((o) => o.path === template && o.method === verb);
-        const op = listed ?? { ...operations.find((o) => o.path === template)!, operationId: `unlisted ${verb}`, vendorEnvelope: false };
+        // Under a CAMARA API's base path an unlisted method is CAMARA's 404; elsewhere the API's own.
+        const { errorEnvelope, ...any } = operations.find((o) => o.path === template)!;
+        const op = listed ?? { ...any, operationId: `unlisted ${verb}`, vendorEnvelope: false, ...(errorEnvelope === 'camara' ? { errorEnvelope } : {}) };
         const req: RawRequest = {
           method: verb,
           path: template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(realPathValue(op, name, credential))),

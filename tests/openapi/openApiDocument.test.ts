@@ -76,6 +76,15 @@ describe('the OpenAPI document', () => {
         continue;
       }
       if (op.security !== 'none') expect(Object.keys(responses), `${op.operationId}`).toContain('401');
+      if (op.errorEnvelope) {
+        // The CAMARA routes answer in CAMARA's `{status, code, message}` or, the authorization server, OAuth's `{error, error_description}`.
+        for (const [status, codes] of errorCodesOf(op)) {
+          const schema = responses[String(status)]!.content['application/json'].schema;
+          expect(schema.allOf[0]).toEqual({ $ref: op.errorEnvelope === 'camara' ? '#/components/schemas/CamaraError' : '#/components/schemas/OAuthError' });
+          expect(op.errorEnvelope === 'camara' ? schema.allOf[1].properties.code.enum : schema.allOf[1].properties.error.enum).toEqual(codes);
+        }
+        continue;
+      }
       for (const [status, codes] of errorCodesOf(op)) {
         const schema = responses[String(status)]!.content['application/json'].schema;
         expect(schema.allOf[0]).toEqual({ $ref: '#/components/schemas/Error' });
@@ -88,6 +97,8 @@ describe('the OpenAPI document', () => {
       admin: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       vendorSignature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'Authorization' }),
       metrics: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      camaraClient: expect.objectContaining({ type: 'http', scheme: 'basic' }),
+      camaraAccessToken: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
     });
     expect(document.paths['/'].post.security).toEqual([{ vendorSignature: [] }]);
     expect(document.paths['/v1/fusion-auth/token'].post.security).toEqual([{ appBackend: [] }]);

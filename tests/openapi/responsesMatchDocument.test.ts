@@ -348,25 +348,60 @@ describe('the answers of the server conform to the document', () => {
     await call('POST', '/v1/admin/schemes/{code}/enable', { ...admin, params: { code: 'FA999999999999' } }, 404);
   });
 
-  it('SMS signatures and templates', async () => {
+  it('operator: SMS signatures and templates', async () => {
     await call('GET', '/v1/admin/sms/signatures', admin, 200);
-    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: { name: 'OpenApiSign' } }, 201);
-    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: { name: 'OpenApiSign' } }, 409);
-    const signature = { name: 'OpenApiSign' };
-    await call('GET', '/v1/admin/sms/signatures/{name}', { ...admin, params: signature }, 200);
-    await call('PUT', '/v1/admin/sms/signatures/{name}', { ...admin, params: signature, body: { description: 'documented' } }, 200);
-    await call('PUT', '/v1/admin/sms/signatures/{name}', { ...admin, params: { name: '速通互联验证码' }, body: {} }, 409);
-    await call('DELETE', '/v1/admin/sms/signatures/{name}', { ...admin, params: signature }, 204);
-    await call('GET', '/v1/admin/sms/signatures/{name}', { ...admin, params: signature }, 404);
+    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: { name: '文档签名', description: 'openapi' } }, 201);
+    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: { name: '文档签名' } }, 409);
+    await call('POST', '/v1/admin/sms/signatures', { ...admin, body: {} }, 400);
+    const signature = { params: { name: '文档签名' } };
+    await call('GET', '/v1/admin/sms/signatures/{name}', { ...admin, ...signature }, 200);
+    await call('PUT', '/v1/admin/sms/signatures/{name}', { ...admin, ...signature, body: { description: 'changed' } }, 200);
+    await call('DELETE', '/v1/admin/sms/signatures/{name}', { ...admin, ...signature }, 204);
+    await call('GET', '/v1/admin/sms/signatures/{name}', { ...admin, ...signature }, 404);
+
     await call('GET', '/v1/admin/sms/templates', admin, 200);
-    const created = await call('POST', '/v1/admin/sms/templates', { ...admin, body: { name: 'openapi', content: 'code ${code}, ${min} min' } }, 201);
-    await call('POST', '/v1/admin/sms/templates', { ...admin, body: { name: 'openapi', content: 'no code' } }, 400);
-    const template = { code: created.body.code as string };
-    await call('GET', '/v1/admin/sms/templates/{code}', { ...admin, params: template }, 200);
-    await call('PUT', '/v1/admin/sms/templates/{code}', { ...admin, params: template, body: { name: 'openapi', content: '${code} (${min} min)' } }, 200);
-    await call('DELETE', '/v1/admin/sms/templates/{code}', { ...admin, params: { code: '100001' } }, 409);
-    await call('DELETE', '/v1/admin/sms/templates/{code}', { ...admin, params: template }, 204);
-    await call('GET', '/v1/admin/sms/templates/{code}', { ...admin, params: template }, 404);
+    const created = await call('POST', '/v1/admin/sms/templates', { ...admin, body: { name: 'docs', content: 'Code ${code}, ${min} minutes.' } }, 201);
+    await call('POST', '/v1/admin/sms/templates', { ...admin, body: { name: 'docs', content: 'no variables' } }, 400);
+    const template = { params: { code: created.body.code as string } };
+    await call('GET', '/v1/admin/sms/templates/{code}', { ...admin, ...template }, 200);
+    await call('PUT', '/v1/admin/sms/templates/{code}', { ...admin, ...template, body: { name: 'docs', content: 'Your code ${code} (${min} min).' } }, 200);
+    await call('PUT', '/v1/admin/sms/templates/{code}', { ...admin, params: { code: '100001' }, body: { name: 'x', content: '${code} ${min}' } }, 409);
+    await call('DELETE', '/v1/admin/sms/templates/{code}', { ...admin, ...template }, 204);
+    await call('DELETE', '/v1/admin/sms/templates/{code}', { ...admin, ...template }, 404);
+  });
+
+  it('numberflow as a CAMARA provider: the authorization server, Number Verification and One Time Password SMS', async () => {
+    await call('GET', '/camara/.well-known/openid-configuration', {}, 200);
+    await call('GET', '/camara/.well-known/oauth-authorization-server', {}, 200);
+    await call('GET', '/camara/oauth2/jwks', {}, 200);
+    const carrierToken = (await ctx.server.api.post('/v1/simulator/carrier-token', { phoneNumber: '13812340000' })).body.accessToken as string;
+    const scope = 'number-verification:verify number-verification:device-phone-number:read one-time-password-sms:send-validate';
+    await call('POST', '/camara/oauth2/bc-authorize', { body: { scope, login_hint: 'operatortoken:nonsense' }, auth: 'accessKey' }, 400);
+    await call('POST', '/camara/oauth2/bc-authorize', { body: { scope, login_hint: 'operatortoken:x' } }, 401);
+    const ciba = await call('POST', '/camara/oauth2/bc-authorize', { body: { scope, login_hint: `operatortoken:${carrierToken}` }, auth: 'accessKey' }, 200);
+    await call('POST', '/camara/oauth2/token', { body: { grant_type: 'password' }, auth: 'accessKey' }, 400);
+    const token = await call(
+      'POST',
+      '/camara/oauth2/token',
+      { body: { grant_type: 'urn:openid:params:grant-type:ciba', auth_req_id: ciba.body.auth_req_id }, auth: 'accessKey' },
+      200,
+    );
+    const bearer = { auth: { bearer: token.body.access_token as string }, headers: { 'x-correlator': 'doc-check' } };
+    await call('POST', '/camara/number-verification/v2/verify', { ...bearer, body: { phoneNumber: '+8613812340000' } }, 200);
+    await call('POST', '/camara/number-verification/v2/verify', { ...bearer, body: {} }, 400);
+    await call('POST', '/camara/number-verification/v2/verify', { body: { phoneNumber: '+8613812340000' } }, 401);
+    await call('GET', '/camara/number-verification/v2/device-phone-number', bearer, 200);
+    const sent = await call(
+      'POST',
+      '/camara/one-time-password-sms/v1/send-code',
+      { ...bearer, body: { phoneNumber: '+8613812340000', message: '{{code}}' } },
+      200,
+    );
+    await call('POST', '/camara/one-time-password-sms/v1/send-code', { ...bearer, body: { phoneNumber: '+8613812340000', message: '{{code}}' } }, 429);
+    await call('POST', '/camara/one-time-password-sms/v1/validate-code', { ...bearer, body: { authenticationId: 'unknown', code: '1' } }, 404);
+    const code = /(\d{6})/.exec((await ctx.server.api.get('/v1/simulator/sms?phoneNumber=13812340000')).body.messages.at(-1).text)![1]!;
+    await call('POST', '/camara/one-time-password-sms/v1/validate-code', { ...bearer, body: { authenticationId: sent.body.authenticationId, code } }, 204);
+    await call('POST', '/camara/one-time-password-sms/v1/validate-code', { ...bearer, body: { authenticationId: sent.body.authenticationId, code } }, 400);
   });
 
   it('every documented operation was seen answering with its documented success status', () => {

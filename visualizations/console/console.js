@@ -2,7 +2,7 @@
 // product owners, sessions, live steps and replays for testers. Plain browser JavaScript over the
 // operator API (Bearer operator token); no build step.
 import { auditView, policiesView, schemesView } from './operatorPages.js';
-import { smsView } from './smsPages.js';
+import { smsView } from './smsPage.js';
 
 const tokenKey = 'numberflow.adminToken';
 const scenes = ['100001', '100002', '100003', '100004', '100005'];

@@ -11,7 +11,7 @@ const identityFields = {
   url: 'scheme-url',
 };
 
-export function errorText(error) {
+function errorText(error) {
   return error?.message ?? String(error);
 }
 

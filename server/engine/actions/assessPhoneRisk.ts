@@ -23,7 +23,12 @@ export function assessPhoneRisk(risk: RiskAssessor, phoneLists: PhoneLists | und
         phoneNumber: params.phoneNumber,
         schemeCode: params.schemeCode,
         device: context.device,
-        policy: { threshold: node.threshold, rules: node.rules, sendIntervalSeconds: node.sendIntervalSeconds },
+        policy: {
+          threshold: node.threshold,
+          rules: node.rules,
+          sendIntervalSeconds: node.sendIntervalSeconds,
+          ...(node.simSwapMaxAgeHours !== undefined ? { simSwapMaxAgeHours: node.simSwapMaxAgeHours } : {}),
+        },
       })),
     };
   };

@@ -1,5 +1,6 @@
 import { requiredRole } from '../../operators/operatorRoles.js';
 import { consoleRequestNames, consoleSchemaNames } from './consoleOperations.js';
+import { camaraErrorSchema, camaraSchemaNames, oauthErrorSchema } from './camaraOperations.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { phoneListsViewSchema } from '../routes/phoneListRoutes.js';
@@ -68,6 +69,7 @@ const responseNames = new Map<z.ZodType, string>([
   [nextActionSchema, 'NextAction'],
   [schemeSchema, 'Scheme'],
   ...consoleSchemaNames,
+  ...camaraSchemaNames,
   [accessKeySchema, 'AccessKey'],
   [webhookSchema, 'Webhook'],
   [policySchema, 'Policy'],
@@ -100,6 +102,18 @@ const securitySchemes = {
     description:
       "Alibaba Cloud's request signature by a numberflow access key: `ACS3-HMAC-SHA256 Credential=<id>,SignedHeaders=…,Signature=…` with `x-acs-date` and `x-acs-signature-nonce`, or the HMAC-SHA1 v1 `Signature`, `AccessKeyId`, `Timestamp` and `SignatureNonce` parameters. The official SDK computes either.",
   },
+  camaraClient: {
+    type: 'http',
+    scheme: 'basic',
+    description: "A CAMARA API consumer at numberflow's authorization server: a numberflow access key as `client_id:client_secret` (or both in the form).",
+  },
+  camaraAccessToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'A CAMARA access token from `POST /camara/oauth2/token` (discovery: `/camara/.well-known/openid-configuration`); three-legged when a carrier token proved its number.',
+  },
 } as const;
 
 const unauthorizedCode: Record<Exclude<Security, 'none'>, string> = {
@@ -108,6 +122,8 @@ const unauthorizedCode: Record<Exclude<Security, 'none'>, string> = {
   admin: 'ADMIN_UNAUTHORIZED',
   vendorSignature: 'SignatureDoesNotMatch',
   metrics: 'METRICS_UNAUTHORIZED',
+  camaraClient: 'invalid_client',
+  camaraAccessToken: 'UNAUTHENTICATED',
 };
 
 const errorDescriptions: Record<ErrorStatus, string> = {
@@ -295,7 +311,16 @@ function responsesOf(op: Operation, refOf: (schema: z.ZodType) => string): JsonO
     if (status === 401) headers['WWW-Authenticate'] = stringHeader('the authentication scheme to use');
     const schema = op.vendorEnvelope
       ? { allOf: [{ $ref: refOf(vendorErrorSchema) }, { type: 'object', properties: { Code: { description: `one of ${codes.join(', ')}` } } }] }
-      : { allOf: [{ $ref: refOf(errorResponseSchema) }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } }] };
+      : op.errorEnvelope === 'camara'
+        ? { allOf: [{ $ref: refOf(camaraErrorSchema) }, { type: 'object', properties: { status: { enum: [status] }, code: { enum: codes } } }] }
+        : op.errorEnvelope === 'oauth'
+          ? { allOf: [{ $ref: refOf(oauthErrorSchema) }, { type: 'object', properties: { error: { enum: codes } } }] }
+          : {
+              allOf: [
+                { $ref: refOf(errorResponseSchema) },
+                { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } },
+              ],
+            };
     out[status] = {
       description: `${errorDescriptions[status]}: ${codes.join(', ')}`,
       ...(Object.keys(headers).length ? { headers } : {}),
@@ -315,6 +340,17 @@ export function errorCodesOf(op: Operation): [ErrorStatus, string[]][] {
   };
   if (op.vendorEnvelope) {
     for (const [status, list] of Object.entries(op.errors ?? {})) add(Number(status) as ErrorStatus, ...list);
+    return [...codes.entries()].sort(([a], [b]) => a - b);
+  }
+  if (op.errorEnvelope) {
+    if (op.body) add(400, op.errorEnvelope === 'camara' ? 'INVALID_ARGUMENT' : 'invalid_request');
+    for (const [status, list] of Object.entries(op.errors ?? {})) add(Number(status) as ErrorStatus, ...list);
+    if (op.security !== 'none') add(401, unauthorizedCode[op.security]);
+    if (op.body) add(413, op.errorEnvelope === 'camara' ? 'BODY_TOO_LARGE' : 'invalid_request');
+    if (op.body) add(415, ...(op.errorEnvelope === 'camara' ? ['UNSUPPORTED_ENCODING', 'UNSUPPORTED_CHARSET'] : ['invalid_request']));
+    if (op.errorEnvelope === 'camara' && op.rateLimited) add(429, 'TOO_MANY_REQUESTS');
+    if (op.errorEnvelope === 'oauth' && op.rateLimited) add(429, 'slow_down');
+    if (!op.storeFree) add(503, op.errorEnvelope === 'camara' ? 'UNAVAILABLE' : 'temporarily_unavailable');
     return [...codes.entries()].sort(([a], [b]) => a - b);
   }
   if (op.body) add(400, 'MALFORMED_JSON', 'MALFORMED_BODY');

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** How a caller proves who it is; `none` for public endpoints; `metrics` only when `METRICS_TOKEN` is set. */
-export type Security = 'appBackend' | 'client' | 'admin' | 'vendorSignature' | 'metrics' | 'none';
+export type Security = 'appBackend' | 'client' | 'admin' | 'vendorSignature' | 'metrics' | 'camaraClient' | 'camaraAccessToken' | 'none';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -61,4 +61,9 @@ export interface Operation {
    * codes, exactly the ones listed in `errors` (none of the shared ones are added).
    */
   vendorEnvelope?: boolean;
+  /**
+   * The CAMARA routes: errors come in CAMARA's `{status, code, message}` (`camara`) or OAuth's
+   * `{error, error_description}` (`oauth`), exactly the ones in `errors` plus the 401 of `security`.
+   */
+  errorEnvelope?: 'camara' | 'oauth';
 }

@@ -24,6 +24,7 @@ import { vendorActions } from '../../vendorApi/vendorActions.js';
 import type { Operation, Parameter } from './operationTypes.js';
 import { clientModuleOperations, demoOperations } from './demoOperations.js';
 import { consoleOperations, consoleTags } from './consoleOperations.js';
+import { camaraOperations, camaraTags } from './camaraOperations.js';
 import {
   accessKeyListSchema,
   accessKeySchema,
@@ -1045,6 +1046,7 @@ export const operations: readonly Operation[] = [
   ...inboundSms,
   ...consoleOperations,
   ...vendorCompatible,
+  ...camaraOperations,
   ...demoOperations,
 ];
 
@@ -1068,4 +1070,5 @@ export const tags: readonly { name: string; description: string }[] = [
     name: 'vendor-compatible',
     description: "Alibaba Cloud's Dypnsapi RPC at the server root, for app backends that use the vendor's official SDK (signed by an access key).",
   },
+  ...camaraTags,
 ];

@@ -4,14 +4,13 @@ import { sameOriginPagePolicy } from '../securityHeaders.js';
 
 /** The console's files: plain HTML, CSS and a browser module under visualizations/console, read once. */
 const consoleDir = new URL('../../../visualizations/console/', import.meta.url);
-const files = {
-  page: readFileSync(new URL('index.html', consoleDir), 'utf8'),
-  '/console.js': readFileSync(new URL('console.js', consoleDir), 'utf8'),
-  '/console.css': readFileSync(new URL('console.css', consoleDir), 'utf8'),
-  '/operatorPages.js': readFileSync(new URL('operatorPages.js', consoleDir), 'utf8'),
-  '/smsPages.js': readFileSync(new URL('smsPages.js', consoleDir), 'utf8'),
-};
-const modules = ['/console.js', '/operatorPages.js', '/smsPages.js'] as const;
+const page = readFileSync(new URL('index.html', consoleDir), 'utf8');
+const assets = new Map(
+  ['console.js', 'operatorPages.js', 'smsPage.js', 'console.css'].map((name) => [
+    `/${name}`,
+    { type: name.endsWith('.css') ? 'css' : 'js', body: readFileSync(new URL(name, consoleDir), 'utf8') },
+  ]),
+);
 export const consoleAssetsPath = '/console/assets';
 
 /**
@@ -24,13 +23,12 @@ const contentSecurityPolicy = sameOriginPagePolicy();
 export function consoleRoutes(): Router {
   const router = Router();
   router.get('/console', contentSecurityPolicy, (_req, res) => {
-    res.type('html').send(files.page);
+    res.type('html').send(page);
   });
   router.use(consoleAssetsPath, (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    const module = modules.find((name) => name === req.path);
-    if (module) return void res.type('js').send(files[module]);
-    if (req.path === '/console.css') return void res.type('css').send(files['/console.css']);
+    const asset = assets.get(req.path);
+    if (asset) return void res.type(asset.type).send(asset.body);
     next();
   });
   return router;

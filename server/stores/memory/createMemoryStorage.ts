@@ -21,12 +21,21 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): Storage
   }, SWEEP_INTERVAL_MS);
   // The sweep only frees memory; it must not keep the process alive.
   sweep.unref();
+  /** A memory limiter keeps its counts in its instance: limiters of one name share one, as they share keys on Redis. */
+  const limiters = new Map<string, RateLimiterMemory>();
   return {
     kind: 'memory',
     kv,
     sessions,
     rateLimiter({ name, points, durationSeconds }) {
-      return new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });
+      const known = limiters.get(name);
+      if (known && known.points === points && known.duration === durationSeconds) return known;
+      const limiter = new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });
+      limiters.set(name, limiter);
+      return limiter;
+    },
+    async rateLimitRecorded(name, key) {
+      return (await limiters.get(name)?.get(key)) != null;
     },
     async ping() {},
     async close() {

@@ -1,9 +1,11 @@
 import { indexScoresOf, type SessionLogEntry, type SessionRecord, type SessionStore, type SessionWrite, type WriteResult } from '../sessionStore.js';
 import { assertSessionWrite, ttlAsWholeMs } from '../storeArguments.js';
 
+/** Kept as JSON text, as Redis keeps it: a read parses it once, and nobody outside can change it. */
 interface StoredSession {
-  record: SessionRecord;
-  log: SessionLogEntry[];
+  record: string;
+  version: number;
+  log: string[];
   expiresAt: number;
 }
 
@@ -11,8 +13,8 @@ const LOG_MAX_LENGTH = 1000;
 const RECENT_IDS_MAX = 10_000;
 
 /**
- * SessionStore in process memory. Records and log entries are copied through JSON on the way
- * in and out, so callers cannot change stored state and see exactly what Redis would give back.
+ * SessionStore in process memory. Records and log entries are kept as JSON text, so callers cannot
+ * change stored state and see exactly what Redis would give back.
  * The indexes are maps from session id to score, as the Redis sorted sets are.
  */
 export class MemorySessionStore implements SessionStore {
@@ -21,6 +23,7 @@ export class MemorySessionStore implements SessionStore {
   readonly #work = new Map<string, number>();
   /** Newest first by createdAt, like the Redis sorted set. */
   #recent: { id: string; createdAt: number }[] = [];
+  readonly #recentIds = new Set<string>();
   readonly #now: () => number;
 
   constructor(now: () => number) {
@@ -29,7 +32,7 @@ export class MemorySessionStore implements SessionStore {
 
   async load(id: string): Promise<SessionRecord | null> {
     const session = this.#live(id);
-    return session ? jsonCopy(session.record) : null;
+    return session ? (JSON.parse(session.record) as SessionRecord) : null;
   }
 
   async write(write: SessionWrite): Promise<WriteResult> {
@@ -38,14 +41,15 @@ export class MemorySessionStore implements SessionStore {
     const expiresAt = this.#now() + ttlAsWholeMs(write.ttlMs);
     const session = this.#live(record.id);
     if (expectedVersion === null) {
-      if (session) return { ok: false, currentVersion: session.record.version };
-      this.#sessions.set(record.id, { record: jsonCopy(record), log: entries.map(jsonCopy), expiresAt });
+      if (session) return { ok: false, currentVersion: session.version };
+      this.#sessions.set(record.id, { record: JSON.stringify(record), version: record.version, log: entries.map(toJson), expiresAt });
       this.#remember(record.id, record.createdAt);
     } else {
       if (!session) return { ok: false, currentVersion: null };
-      if (session.record.version !== expectedVersion) return { ok: false, currentVersion: session.record.version };
-      session.record = jsonCopy(record);
-      session.log.push(...entries.map(jsonCopy));
+      if (session.version !== expectedVersion) return { ok: false, currentVersion: session.version };
+      session.record = JSON.stringify(record);
+      session.version = record.version;
+      session.log.push(...entries.map(toJson));
       if (session.log.length > LOG_MAX_LENGTH) session.log.splice(0, session.log.length - LOG_MAX_LENGTH);
       session.expiresAt = expiresAt;
     }
@@ -56,7 +60,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async readLog(id: string): Promise<SessionLogEntry[]> {
-    return this.#live(id)?.log.map(jsonCopy) ?? [];
+    return this.#live(id)?.log.map((entry) => JSON.parse(entry) as SessionLogEntry) ?? [];
   }
 
   async recentIds(limit: number): Promise<string[]> {
@@ -83,7 +87,7 @@ export class MemorySessionStore implements SessionStore {
   async forget(id: string): Promise<void> {
     this.#due.delete(id);
     this.#work.delete(id);
-    this.#recent = this.#recent.filter((recent) => recent.id !== id);
+    if (this.#recentIds.delete(id)) this.#recent = this.#recent.filter((recent) => recent.id !== id);
   }
 
   /** Drops every expired session; reads already ignore them, this only frees the memory. */
@@ -105,10 +109,11 @@ export class MemorySessionStore implements SessionStore {
 
   #remember(id: string, createdAt: number): void {
     // A re-created id moves to its new place instead of appearing twice, as in a sorted set.
-    this.#recent = this.#recent.filter((recent) => recent.id !== id);
+    if (this.#recentIds.has(id)) this.#recent = this.#recent.filter((recent) => recent.id !== id);
     const index = this.#recent.findIndex((recent) => recent.createdAt < createdAt);
     this.#recent.splice(index === -1 ? this.#recent.length : index, 0, { id, createdAt });
-    if (this.#recent.length > RECENT_IDS_MAX) this.#recent.length = RECENT_IDS_MAX;
+    this.#recentIds.add(id);
+    for (const dropped of this.#recent.splice(RECENT_IDS_MAX)) this.#recentIds.delete(dropped.id);
   }
 }
 
@@ -126,6 +131,6 @@ function idsUpTo(index: Map<string, number>, maxScore: number, limit: number): s
   return ids;
 }
 
-function jsonCopy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+function toJson(value: unknown): string {
+  return JSON.stringify(value);
 }

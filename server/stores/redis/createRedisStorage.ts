@@ -21,18 +21,28 @@ export function createRedisStorage(options: RedisStorageOptions): Storage {
   const redis = options.redis ?? createRedisClient(options.url);
   // Every failure to reach Redis, and every call without an answer in time, leaves the stores as a
   // StoreUnavailableError (503 for the client); while the connection is lost they do not even try.
+  // The hash tag keeps each limiter's keys in one slot, so it also works on a Redis Cluster.
+  const limiterKeyPrefix = (name: string) => `${keyPrefix}{rl-${name}}`;
   const unavailability = { answerWithinMs: redisTimings.answerWithinMs, isDown: () => isConnectionLost(redis), liveness: storeLiveness() };
   return {
     kind: 'redis',
     kv: reportingUnavailability(new RedisKeyValueStore(redis, keyPrefix), unavailability),
     sessions: reportingUnavailability(new RedisSessionStore(redis, keyPrefix), unavailability),
     rateLimiter({ name, points, durationSeconds }) {
-      // The hash tag keeps each limiter's keys in one slot, so it also works on a Redis Cluster.
       return reportingUnavailability(
-        new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}{rl-${name}}`, points, duration: durationSeconds }),
+        new RateLimiterRedis({ storeClient: redis, keyPrefix: limiterKeyPrefix(name), points, duration: durationSeconds }),
         unavailability,
       );
     },
+    rateLimitRecorded: reportingUnavailability(
+      {
+        // rate-limiter-flexible's key of `key`: its prefix, a colon, the key.
+        async recorded(name: string, key: string) {
+          return (await redis.exists(`${limiterKeyPrefix(name)}:${key}`)) === 1;
+        },
+      },
+      unavailability,
+    ).recorded,
     async ping() {
       if (!(redis instanceof Cluster)) {
         await redis.ping();

@@ -21,6 +21,8 @@ export interface ServedOperation {
   bodyMediaTypes: string[];
   /** Whether errors come in the vendor's envelope `{RequestId, Code, Message}`. */
   vendorEnvelope: boolean;
+  /** The CAMARA routes' envelopes: CAMARA's `{status, code, message}` or OAuth's `{error, error_description}`. */
+  errorEnvelope?: 'camara' | 'oauth';
 }
 
 interface Document {
@@ -47,6 +49,11 @@ export function servedOperations(document: unknown): ServedOperation[] {
         ...(json ? { body: resolve(json, doc) } : {}),
         bodyMediaTypes: Object.keys(content),
         vendorEnvelope: errorSchemas.includes('#/components/schemas/VendorError'),
+        ...(errorSchemas.includes('#/components/schemas/CamaraError')
+          ? { errorEnvelope: 'camara' as const }
+          : errorSchemas.includes('#/components/schemas/OAuthError')
+            ? { errorEnvelope: 'oauth' as const }
+            : {}),
       };
     }),
   );

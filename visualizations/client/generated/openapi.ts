@@ -1462,6 +1462,174 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/camara/.well-known/openid-configuration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** OpenID Connect discovery of the CAMARA authorization server */
+    get: operations['camaraOpenIdConfiguration'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/camara/.well-known/oauth-authorization-server': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The same metadata at its RFC 8414 address */
+    get: operations['camaraAuthorizationServerMetadata'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/camara/oauth2/jwks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The public key the CAMARA access tokens are signed with (ES256) */
+    get: operations['camaraJwks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/camara/oauth2/bc-authorize': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * CIBA: authenticate a user by a carrier token (`login_hint=operatortoken:<carrier token>`)
+     * @description The carrier token is exchanged at once through the carrier adapter (single use); the answer’s `auth_req_id` is ready for the token endpoint.
+     */
+    post: operations['camaraBackchannelAuthorize'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/camara/oauth2/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * An access token: client credentials (two-legged), CIBA or JWT bearer (three-legged, bound to the proved number)
+     * @description JWT bearer: an HS256 assertion signed with the client secret, `iss` the client id, `aud` the issuer, `sub` `operatortoken:<carrier token>`, with `exp`.
+     */
+    post: operations['camaraToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/camara/number-verification/v2/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Number Verification 2.1.0: does this number (plain or SHA-256 hashed E.164) match the device’s?
+     * @description A three-legged access token from `/camara/oauth2/token` (CIBA or JWT bearer with `operatortoken:<carrier token>`): the number the carrier proved. A two-legged token, or one without the scope, answers 403. Scope `number-verification:verify`.
+     */
+    post: operations['phoneNumberVerify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/camara/number-verification/v2/device-phone-number': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Number Verification 2.1.0: the device’s number
+     * @description A three-legged access token from `/camara/oauth2/token` (CIBA or JWT bearer with `operatortoken:<carrier token>`): the number the carrier proved. A two-legged token, or one without the scope, answers 403. Scope `number-verification:device-phone-number:read`.
+     */
+    get: operations['phoneNumberShare'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/camara/one-time-password-sms/v1/send-code': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * One Time Password SMS 1.1.1: text a code in the given message (`{{code}}` marks its place)
+     * @description Scope `one-time-password-sms:send-validate` (a two-legged token will do). Six digits, valid 300 s; a new send for the number replaces the older code; at most one per 30 s per number.
+     */
+    post: operations['sendCode'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/camara/one-time-password-sms/v1/validate-code': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** One Time Password SMS 1.1.1: check the code of an attempt (at most 3 wrong tries) */
+    post: operations['validateCode'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/demo': {
     parameters: {
       query?: never;
@@ -1577,6 +1745,74 @@ export interface components {
        * @description ISO 8601 date-time
        */
       createdAt: string;
+    };
+    CamaraAuthorizationServerMetadata: {
+      issuer: string;
+      token_endpoint: string;
+      backchannel_authentication_endpoint: string;
+      jwks_uri: string;
+      grant_types_supported: string[];
+      scopes_supported: string[];
+    } & {
+      [key: string]: unknown;
+    };
+    CamaraBackchannelAuthorizeRequest: {
+      client_id?: string;
+      client_secret?: string;
+      scope?: string;
+      login_hint: string;
+    };
+    CamaraBackchannelAuthorizeResponse: {
+      auth_req_id: string;
+      expires_in: number;
+      interval: number;
+    };
+    CamaraError: {
+      /** @description the HTTP status, repeated */
+      status: number;
+      /** @description the specification's error code, e.g. INVALID_ARGUMENT, UNAUTHENTICATED */
+      code: string;
+      /** @description human text; never a stack trace */
+      message: string;
+    };
+    CamaraJwksResponse: {
+      keys: ({
+        kty: string;
+        kid: string;
+        alg: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+    };
+    CamaraTokenRequest:
+      | {
+          /** @constant */
+          grant_type: 'client_credentials';
+          client_id?: string;
+          client_secret?: string;
+          scope?: string;
+        }
+      | {
+          /** @constant */
+          grant_type: 'urn:openid:params:grant-type:ciba';
+          client_id?: string;
+          client_secret?: string;
+          auth_req_id: string;
+        }
+      | {
+          /** @constant */
+          grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+          client_id?: string;
+          client_secret?: string;
+          scope?: string;
+          assertion: string;
+        };
+    CamaraTokenResponse: {
+      access_token: string;
+      /** @constant */
+      token_type: 'Bearer';
+      expires_in: number;
+      scope: string;
     };
     CheckSmsVerifyCodeRequest: {
       phoneNumber: string;
@@ -2224,6 +2460,12 @@ export interface components {
           /** @constant */
           type: 'none';
         };
+    OAuthError: {
+      /** @description the OAuth error code, e.g. invalid_client, invalid_grant */
+      error: string;
+      /** @description human text */
+      error_description: string;
+    };
     Operator: {
       name: string;
       /** @enum {string} */
@@ -2263,6 +2505,16 @@ export interface components {
       deny: string[];
       allow: string[];
     };
+    PhoneNumberShareResponse: {
+      devicePhoneNumber: string;
+    };
+    PhoneNumberVerifyRequest: {
+      phoneNumber?: string;
+      hashedPhoneNumber?: string;
+    };
+    PhoneNumberVerifyResponse: {
+      devicePhoneNumberVerified: boolean;
+    };
     Policy: {
       /** @enum {string} */
       sceneCode: '100001' | '100002' | '100003' | '100004' | '100005';
@@ -2292,6 +2544,7 @@ export interface components {
           }[];
           /** @enum {string} */
           onRisk: 'captcha' | 'uplinkSms' | 'block';
+          simSwapMaxAgeHours?: number;
         };
         numberAuth: {
           enabled: boolean;
@@ -2466,6 +2719,7 @@ export interface components {
           }[];
           /** @enum {string} */
           onRisk: 'captcha' | 'uplinkSms' | 'block';
+          simSwapMaxAgeHours?: number;
         };
         numberAuth: {
           enabled: boolean;
@@ -2534,6 +2788,7 @@ export interface components {
           }[];
           /** @enum {string} */
           onRisk?: 'captcha' | 'uplinkSms' | 'block';
+          simSwapMaxAgeHours?: number;
         };
         numberAuth?: {
           enabled?: boolean;
@@ -2777,6 +3032,13 @@ export interface components {
       url?: string;
       code?: string;
     };
+    SendCodeRequest: {
+      phoneNumber: string;
+      message: string;
+    };
+    SendCodeResponse: {
+      authenticationId: string;
+    };
     SendSmsVerifyCodeRequest: {
       phoneNumber: string;
       /** @default default */
@@ -2963,6 +3225,10 @@ export interface components {
       /** @enum {string} */
       role?: 'viewer' | 'editor' | 'admin';
       enabled?: boolean;
+    };
+    ValidateCodeRequest: {
+      authenticationId: string;
+      code: string;
     };
     VendorError: {
       /** @description the request id (an upper-case UUID), also in the `x-acs-request-id` header; the `X-Request-Id` in upper case when that is a UUID */
@@ -12430,6 +12696,802 @@ export interface operations {
           'application/json': components['schemas']['VendorError'] & {
             /** @description one of ServiceUnavailable */
             Code?: unknown;
+          };
+        };
+      };
+    };
+  };
+  camaraOpenIdConfiguration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description issuer, endpoints, grants and scopes; the issuer is this server’s `/camara` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraAuthorizationServerMetadata'];
+        };
+      };
+    };
+  };
+  camaraAuthorizationServerMetadata: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description issuer, endpoints, grants and scopes; the issuer is this server’s `/camara` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraAuthorizationServerMetadata'];
+        };
+      };
+    };
+  };
+  camaraJwks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description a JWK set */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraJwksResponse'];
+        };
+      };
+    };
+  };
+  camaraBackchannelAuthorize: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CamaraBackchannelAuthorizeRequest'];
+        'application/x-www-form-urlencoded': string;
+      };
+    };
+    responses: {
+      /** @description the authentication request, ready to poll once */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraBackchannelAuthorizeResponse'];
+        };
+      };
+      /** @description bad input: invalid_request, invalid_scope, unknown_user_id */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'invalid_request' | 'invalid_scope' | 'unknown_user_id';
+          };
+        };
+      };
+      /** @description no or invalid credentials: invalid_client */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'invalid_client';
+          };
+        };
+      };
+      /** @description the request body is too large: invalid_request */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'invalid_request';
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: invalid_request */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'invalid_request';
+          };
+        };
+      };
+      /** @description rate limited: retry after `Retry-After` seconds: slow_down */
+      429: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'slow_down';
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: temporarily_unavailable */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'temporarily_unavailable';
+          };
+        };
+      };
+    };
+  };
+  camaraToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CamaraTokenRequest'];
+        'application/x-www-form-urlencoded': string;
+      };
+    };
+    responses: {
+      /** @description an ES256 JWT access token */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraTokenResponse'];
+        };
+      };
+      /** @description bad input: invalid_request, unsupported_grant_type, invalid_grant, invalid_scope, unknown_user_id */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'invalid_request' | 'unsupported_grant_type' | 'invalid_grant' | 'invalid_scope' | 'unknown_user_id';
+          };
+        };
+      };
+      /** @description no or invalid credentials: invalid_client */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'invalid_client';
+          };
+        };
+      };
+      /** @description the request body is too large: invalid_request */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'invalid_request';
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: invalid_request */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'invalid_request';
+          };
+        };
+      };
+      /** @description rate limited: retry after `Retry-After` seconds: slow_down */
+      429: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'slow_down';
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: temporarily_unavailable */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OAuthError'] & {
+            /** @enum {unknown} */
+            error?: 'temporarily_unavailable';
+          };
+        };
+      };
+    };
+  };
+  phoneNumberVerify: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description correlation id, echoed on the answer (errors included) */
+        'x-correlator'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PhoneNumberVerifyRequest'];
+      };
+    };
+    responses: {
+      /** @description whether it matches */
+      200: {
+        headers: {
+          /** @description the request’s x-correlator, when it sent one */
+          'x-correlator'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PhoneNumberVerifyResponse'];
+        };
+      };
+      /** @description bad input: INVALID_ARGUMENT */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 400;
+            /** @enum {unknown} */
+            code?: 'INVALID_ARGUMENT';
+          };
+        };
+      };
+      /** @description no or invalid credentials: UNAUTHENTICATED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 401;
+            /** @enum {unknown} */
+            code?: 'UNAUTHENTICATED';
+          };
+        };
+      };
+      /** @description not allowed: PERMISSION_DENIED, NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 403;
+            /** @enum {unknown} */
+            code?: 'PERMISSION_DENIED' | 'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK';
+          };
+        };
+      };
+      /** @description unknown: NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 404;
+            /** @enum {unknown} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 413;
+            /** @enum {unknown} */
+            code?: 'BODY_TOO_LARGE';
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 415;
+            /** @enum {unknown} */
+            code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 503;
+            /** @enum {unknown} */
+            code?: 'UNAVAILABLE';
+          };
+        };
+      };
+    };
+  };
+  phoneNumberShare: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description correlation id, echoed on the answer (errors included) */
+        'x-correlator'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the number in E.164 */
+      200: {
+        headers: {
+          /** @description the request’s x-correlator, when it sent one */
+          'x-correlator'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PhoneNumberShareResponse'];
+        };
+      };
+      /** @description bad input: INVALID_ARGUMENT */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 400;
+            /** @enum {unknown} */
+            code?: 'INVALID_ARGUMENT';
+          };
+        };
+      };
+      /** @description no or invalid credentials: UNAUTHENTICATED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 401;
+            /** @enum {unknown} */
+            code?: 'UNAUTHENTICATED';
+          };
+        };
+      };
+      /** @description not allowed: PERMISSION_DENIED, NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 403;
+            /** @enum {unknown} */
+            code?: 'PERMISSION_DENIED' | 'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK';
+          };
+        };
+      };
+      /** @description unknown: NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 404;
+            /** @enum {unknown} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 503;
+            /** @enum {unknown} */
+            code?: 'UNAVAILABLE';
+          };
+        };
+      };
+    };
+  };
+  sendCode: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description correlation id, echoed on the answer (errors included) */
+        'x-correlator'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SendCodeRequest'];
+      };
+    };
+    responses: {
+      /** @description the attempt’s id */
+      200: {
+        headers: {
+          /** @description the request’s x-correlator, when it sent one */
+          'x-correlator'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SendCodeResponse'];
+        };
+      };
+      /** @description bad input: INVALID_ARGUMENT */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 400;
+            /** @enum {unknown} */
+            code?: 'INVALID_ARGUMENT';
+          };
+        };
+      };
+      /** @description no or invalid credentials: UNAUTHENTICATED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 401;
+            /** @enum {unknown} */
+            code?: 'UNAUTHENTICATED';
+          };
+        };
+      };
+      /** @description not allowed: PERMISSION_DENIED, ONE_TIME_PASSWORD_SMS.MAX_OTP_CODES_EXCEEDED, ONE_TIME_PASSWORD_SMS.PHONE_NUMBER_NOT_ALLOWED, ONE_TIME_PASSWORD_SMS.PHONE_NUMBER_BLOCKED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 403;
+            /** @enum {unknown} */
+            code?:
+              | 'PERMISSION_DENIED'
+              | 'ONE_TIME_PASSWORD_SMS.MAX_OTP_CODES_EXCEEDED'
+              | 'ONE_TIME_PASSWORD_SMS.PHONE_NUMBER_NOT_ALLOWED'
+              | 'ONE_TIME_PASSWORD_SMS.PHONE_NUMBER_BLOCKED';
+          };
+        };
+      };
+      /** @description unknown: NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 404;
+            /** @enum {unknown} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 413;
+            /** @enum {unknown} */
+            code?: 'BODY_TOO_LARGE';
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 415;
+            /** @enum {unknown} */
+            code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+          };
+        };
+      };
+      /** @description rate limited: retry after `Retry-After` seconds: TOO_MANY_REQUESTS */
+      429: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 429;
+            /** @enum {unknown} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 503;
+            /** @enum {unknown} */
+            code?: 'UNAVAILABLE';
+          };
+        };
+      };
+    };
+  };
+  validateCode: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description correlation id, echoed on the answer (errors included) */
+        'x-correlator'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ValidateCodeRequest'];
+      };
+    };
+    responses: {
+      /** @description the code is right; the attempt is used up */
+      204: {
+        headers: {
+          /** @description the request’s x-correlator, when it sent one */
+          'x-correlator'?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description bad input: INVALID_ARGUMENT, ONE_TIME_PASSWORD_SMS.VERIFICATION_FAILED, ONE_TIME_PASSWORD_SMS.VERIFICATION_EXPIRED, ONE_TIME_PASSWORD_SMS.INVALID_OTP */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 400;
+            /** @enum {unknown} */
+            code?:
+              | 'INVALID_ARGUMENT'
+              | 'ONE_TIME_PASSWORD_SMS.VERIFICATION_FAILED'
+              | 'ONE_TIME_PASSWORD_SMS.VERIFICATION_EXPIRED'
+              | 'ONE_TIME_PASSWORD_SMS.INVALID_OTP';
+          };
+        };
+      };
+      /** @description no or invalid credentials: UNAUTHENTICATED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 401;
+            /** @enum {unknown} */
+            code?: 'UNAUTHENTICATED';
+          };
+        };
+      };
+      /** @description not allowed: PERMISSION_DENIED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 403;
+            /** @enum {unknown} */
+            code?: 'PERMISSION_DENIED';
+          };
+        };
+      };
+      /** @description unknown: NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 404;
+            /** @enum {unknown} */
+            code?: 'NOT_FOUND';
+          };
+        };
+      };
+      /** @description the request body is too large: BODY_TOO_LARGE */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 413;
+            /** @enum {unknown} */
+            code?: 'BODY_TOO_LARGE';
+          };
+        };
+      };
+      /** @description the body comes in a media type the route does not take: UNSUPPORTED_ENCODING, UNSUPPORTED_CHARSET */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 415;
+            /** @enum {unknown} */
+            code?: 'UNSUPPORTED_ENCODING' | 'UNSUPPORTED_CHARSET';
+          };
+        };
+      };
+      /** @description rate limited: retry after `Retry-After` seconds: TOO_MANY_REQUESTS */
+      429: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 429;
+            /** @enum {unknown} */
+            code?: 'TOO_MANY_REQUESTS';
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CamaraError'] & {
+            /** @enum {unknown} */
+            status?: 503;
+            /** @enum {unknown} */
+            code?: 'UNAVAILABLE';
           };
         };
       };
