@@ -194,7 +194,7 @@ export async function createNumberflow(config: Config, overrides: NumberflowOver
       const context = session.snapshot.context as SessionContext;
       if (status === 'verified' && context.method === 'numberAuth' && context.phoneNumber) await limits.clearCodeCheckLock(context.phoneNumber);
       const log = requestLoggerOr(logger);
-      await logSessionOutcome(log, policies, session, status).catch((error: unknown) => log.warn({ err: error }, 'outcome log failed'));
+      logSessionOutcome(log, session, status);
     },
     onActionFailure: (error, action, sessionId, final) =>
       requestLoggerOr(logger).warn(

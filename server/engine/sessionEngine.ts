@@ -102,7 +102,10 @@ export class SessionEngine {
   constructor(private readonly options: SessionEngineOptions) {}
 
   async start(request: StartSessionRequest): Promise<LoadedSession> {
-    const { policy, version } = await this.options.policies.effectivePolicy(request.schemeCode, request.sceneCode);
+    const [{ policy, version }, sceneSettings] = await Promise.all([
+      this.options.policies.effectivePolicy(request.schemeCode, request.sceneCode),
+      this.options.policies.recentSceneSettings(request.sceneCode),
+    ]);
     const machine = this.options.machines.forPolicy(policy, version);
     const now = this.options.clock();
     const id = this.options.newSessionId();
@@ -128,6 +131,7 @@ export class SessionEngine {
       createdAt: now,
       updatedAt: now,
       expiresAt: now + policy.sessionTtlSeconds * 1000,
+      ...(sceneSettings.logging ? {} : { untraced: true as const }),
     };
     const init: SessionLogEntry = { version: 1, at: now, kind: 'init', payload: { input, policyVersion: version }, state: first.snapshot.value };
     const run = SessionRun.creating(record, first.snapshot, machine, init, first.actions, this.options.clock);

@@ -4,6 +4,8 @@ import { schemeCodeSchema, type Scheme } from '../schemes/schemeSchema.js';
 import { ApiError } from './apiError.js';
 
 export const schemeNotFound = (code: string) => new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${code} does not exist`);
+export const schemeDisabled = (code: string) =>
+  new ApiError(403, 'SCHEME_DISABLED', `scheme ${code} is disabled: it issues no auth tokens, and its auth tokens open and step no sessions`);
 
 /** The `:code` path parameter as a scheme code; a malformed one answers 404 like a missing scheme. */
 export function parseSchemeCode(req: Request): string {

@@ -1,15 +1,14 @@
 import type { Logger } from 'pino';
-import { maskPhoneNumber, type SceneCode, type SessionContext } from '../../machines/index.js';
+import { maskPhoneNumber, type SessionContext } from '../../machines/index.js';
 import type { LoadedSession } from '../engine/sessionEngine.js';
-import type { PolicyRepository } from '../policies/policyRepository.js';
 
 /**
- * The operator's log line for a finished session, written while the scene's logging switch is
- * on (the console's per-scene "logging"). Numbers appear masked, as everywhere in logs.
+ * The operator's log line for a finished session, written for sessions that started while their
+ * scene's logging switch was on (the console's per-scene "Logging"). Numbers appear masked, as
+ * everywhere in logs.
  */
-export async function logSessionOutcome(logger: Logger, policies: PolicyRepository, session: LoadedSession, status: string): Promise<void> {
-  const settings = await policies.recentSceneSettings(session.record.sceneCode as SceneCode);
-  if (!settings.logging) return;
+export function logSessionOutcome(logger: Logger, session: LoadedSession, status: string): void {
+  if (session.record.untraced) return;
   const context = session.snapshot.context as SessionContext;
   const number = context.provedNumbers.new ?? context.provedNumbers.user ?? context.provedNumbers.bound ?? context.phoneNumber;
   logger.info(

@@ -307,7 +307,7 @@ export class PolicyRepository {
     return this.recentSettings.get(sceneCode, () => this.sceneSettings(sceneCode));
   }
 
-  /** The scene's settings: its logging switch, which governs the outcome log line of its finished sessions. */
+  /** The scene's settings: its logging switch, which governs whether the sessions that start keep a trace and log their outcome. */
   async sceneSettings(sceneCode: SceneCode): Promise<SceneSettings> {
     const raw = await this.kv.get(sceneSettingsKey(sceneCode));
     return raw ? (JSON.parse(raw) as SceneSettings) : { logging: defaultLogging };

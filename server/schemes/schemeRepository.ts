@@ -18,7 +18,7 @@ export class SchemeRepository {
 
   async get(code: string): Promise<Scheme | null> {
     const raw = await this.kv.get(keyOf(code));
-    return raw ? (JSON.parse(raw) as Scheme) : null;
+    return raw ? schemeOf(raw) : null;
   }
 
   /**
@@ -51,7 +51,7 @@ export class SchemeRepository {
     const now = new Date(this.clock()).toISOString();
     for (let attempt = 0; attempt < 5; attempt++) {
       const code = input.code ?? generateSchemeCode();
-      const scheme: Scheme = { ...input, code, createdAt: now, updatedAt: now };
+      const scheme: Scheme = { ...input, code, enabled: true, createdAt: now, updatedAt: now };
       if (await this.kv.set(keyOf(code), JSON.stringify(scheme), { onlyIfAbsent: true })) {
         this.forget(code);
         await this.kv.addToSet(indexKey, code);
@@ -62,18 +62,33 @@ export class SchemeRepository {
     return null;
   }
 
-  /** Replaces a scheme's fields; null if it does not exist. */
-  async replace(code: string, input: SchemeInput): Promise<Scheme | null> {
+  /** Replaces a scheme's fields (it stays enabled or disabled); null if it does not exist. */
+  replace(code: string, input: SchemeInput): Promise<Scheme | null> {
+    return this.update(code, (current) => ({ ...input, code, enabled: current.enabled, createdAt: current.createdAt, updatedAt: this.now() }));
+  }
+
+  /** Disables or enables a scheme; null if it does not exist. */
+  setEnabled(code: string, enabled: boolean): Promise<Scheme | null> {
+    return this.update(code, (current) => (current.enabled === enabled ? current : { ...current, enabled, updatedAt: this.now() }));
+  }
+
+  /** Compare-and-swap of one scheme until it holds; null if it does not exist. */
+  private async update(code: string, change: (current: Scheme) => Scheme): Promise<Scheme | null> {
     for (;;) {
       const raw = await this.kv.get(keyOf(code));
       if (!raw) return null;
-      const current = JSON.parse(raw) as Scheme;
-      const next: Scheme = { ...input, code, createdAt: current.createdAt, updatedAt: new Date(this.clock()).toISOString() };
+      const current = schemeOf(raw);
+      const next = change(current);
+      if (next === current) return current;
       if (await this.kv.compareAndSwap(keyOf(code), raw, JSON.stringify(next))) {
         this.forget(code);
         return next;
       }
     }
+  }
+
+  private now(): string {
+    return new Date(this.clock()).toISOString();
   }
 
   private forget(code: string): void {
@@ -87,6 +102,12 @@ export class SchemeRepository {
     await this.kv.removeFromSet(indexKey, code);
     return deleted;
   }
+}
+
+/** A stored scheme; one stored before schemes could be disabled is enabled. */
+function schemeOf(raw: string): Scheme {
+  const scheme = JSON.parse(raw) as Omit<Scheme, 'enabled'> & { enabled?: boolean };
+  return { ...scheme, enabled: scheme.enabled ?? true };
 }
 
 function generateSchemeCode(): string {

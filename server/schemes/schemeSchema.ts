@@ -57,6 +57,8 @@ export type SchemeInput = z.infer<typeof schemeInputSchema>;
 
 export interface Scheme extends Omit<SchemeInput, 'code'> {
   code: string;
+  /** False: disabled by an operator; it issues no auth tokens, and its auth tokens open or step no sessions. */
+  enabled: boolean;
   createdAt: string;
   updatedAt: string;
 }

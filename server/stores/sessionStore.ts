@@ -36,6 +36,11 @@ export interface SessionRecord {
   createdAt: number;
   updatedAt: number;
   expiresAt: number;
+  /**
+   * The scene's logging switch was off when the session started: operators get no trace of it and its
+   * outcome is not logged. Its event log is written all the same (the durable record).
+   */
+  untraced?: true;
 }
 
 export interface SessionLogEntry {

@@ -25,6 +25,8 @@ export const ok = (body: VendorReply): VendorReply => ({ Code: 'OK', Message: 'O
 export const business = (code: string, message: string, extra: VendorReply = {}): VendorReply => ({ Code: code, Message: message, ...extra });
 
 export const schemeNotFound = () => new VendorError(400, 'VerifySchemeNotExist', 'The verify scheme does not exist.');
+/** A scheme an operator disabled: the vendor's answer to a call it does not allow. */
+export const schemeDisabled = () => new VendorError(403, 'UnauthorizedOperation', 'The verify scheme is disabled.');
 
 export function illegalNumber(extra: VendorReply = {}): VendorReply {
   return business('isv.MOBILE_NUMBER_ILLEGAL', '号码格式错误', extra);

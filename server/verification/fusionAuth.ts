@@ -22,12 +22,14 @@ export interface FusionTokenRequest extends PresentedIdentity {
 export type FusionTokenOutcome =
   | { issued: true; authToken: string; expiresAt: number }
   | { issued: false; reason: 'SCHEME_NOT_FOUND' }
+  | { issued: false; reason: 'SCHEME_DISABLED' }
   | { issued: false; reason: 'APP_IDENTITY_MISMATCH'; fields: string[] }
   | { issued: false; reason: 'INVALID_PHONE_NUMBER' };
 
 export async function issueFusionAuthToken(services: FusionServices, request: FusionTokenRequest): Promise<FusionTokenOutcome> {
   const scheme = await services.schemes.get(request.schemeCode);
   if (!scheme) return { issued: false, reason: 'SCHEME_NOT_FOUND' };
+  if (!scheme.enabled) return { issued: false, reason: 'SCHEME_DISABLED' };
   const fields = identityMismatches(scheme, request);
   if (fields.length) return { issued: false, reason: 'APP_IDENTITY_MISMATCH', fields };
   let boundPhoneNumber: string | undefined;

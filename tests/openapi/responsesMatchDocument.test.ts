@@ -341,6 +341,13 @@ describe('the answers of the server conform to the document', () => {
     await call('POST', '/v1/admin/erasures', { ...admin, body: { phoneNumber: 'x' } }, 400);
   });
 
+  it('a scheme disabled and enabled', async () => {
+    const params = { code: 'FA000000000000003' };
+    await call('POST', '/v1/admin/schemes/{code}/disable', { ...admin, params }, 200);
+    await call('POST', '/v1/admin/schemes/{code}/enable', { ...admin, params }, 200);
+    await call('POST', '/v1/admin/schemes/{code}/enable', { ...admin, params: { code: 'FA999999999999' } }, 404);
+  });
+
   it('operator: SMS signatures and templates', async () => {
     await call('GET', '/v1/admin/sms/signatures', admin, 200);
     await call('POST', '/v1/admin/sms/signatures', { ...admin, body: { name: '文档签名', description: 'openapi' } }, 201);

@@ -40,7 +40,8 @@ const json = async (path, options) => (await api(path, options)).json();
 const text = async (path, options) => (await api(path, options)).text();
 
 function show(sectionId) {
-  for (const id of ['sign-in', 'schemes-view', 'policies-view', 'sms-view', 'audit-view', 'charts-view', 'sessions-view', 'session-view']) $(id).hidden = id !== sectionId;
+  for (const id of ['sign-in', 'schemes-view', 'policies-view', 'sms-view', 'audit-view', 'charts-view', 'sessions-view', 'session-view'])
+    $(id).hidden = id !== sectionId;
   const nav = sectionId === 'session-view' ? 'sessions' : sectionId.replace('-view', '');
   for (const link of document.querySelectorAll('[data-nav]')) {
     if (link.dataset.nav === nav) link.setAttribute('aria-current', 'page');
@@ -225,7 +226,7 @@ async function sessionsView() {
         element('td', {}, s.schemeCode),
         element('td', {}, s.sceneCode),
         element('td', {}, element('span', { className: `status ${s.status}` }, s.status)),
-        element('td', {}, s.state),
+        element('td', {}, s.state, ...(s.traced ? [] : [' ', element('span', { className: 'meta untraced' }, '(logging off: no trace)')])),
         element('td', {}, new Date(s.createdAt).toLocaleTimeString()),
       );
       row.onclick = () => (location.hash = `#/sessions/${s.id}`);
@@ -260,13 +261,19 @@ async function sessionView(id) {
   $('session-chart').onclick = () => $('session-chart').closest('.panes').classList.toggle('wide');
   const detail = await json(`/v1/admin/sessions/${id}`);
   setStatus(detail);
-  await refresh();
+  $('session-live').hidden = !detail.traced;
+  if (detail.traced) await refresh();
+  else {
+    // The scene's Logging switch was off when it started: no trace to show; its replay still runs.
+    const notice = `No trace: this session started while the Logging switch of scene ${detail.sceneCode} was off.`;
+    $('session-chart').replaceChildren(element('p', { className: 'meta', id: 'session-untraced' }, notice));
+  }
   await fillReplayChoices(detail);
   $('replay-form').onsubmit = (event) => {
     event.preventDefault();
     replay(id, $('replay-against').value);
   };
-  return follow(id, setStatus, refresh);
+  return detail.traced ? follow(id, setStatus, refresh) : () => {};
 }
 
 /** Follows the session's live stream (Server-Sent Events read with fetch, so the token goes in a header). */

@@ -40,6 +40,12 @@ export async function schemesView(ui, params) {
         };
         const edit = element('button', { type: 'button' }, 'Edit');
         edit.onclick = () => fillSchemeForm(ui, scheme);
+        // Disabled: no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED).
+        const toggle = element('button', { type: 'button', 'data-toggle-scheme': scheme.code }, scheme.enabled ? 'Disable' : 'Enable');
+        toggle.onclick = async () => {
+          await ui.api(`/v1/admin/schemes/${scheme.code}/${scheme.enabled ? 'disable' : 'enable'}`, { method: 'POST' });
+          await render();
+        };
         const remove = element('button', { type: 'button' }, 'Delete');
         remove.onclick = async () => {
           if (!confirm(`Delete scheme ${scheme.code} (${scheme.name})?`)) return;
@@ -58,7 +64,8 @@ export async function schemesView(ui, params) {
           element('td', {}, scheme.appName ?? ''),
           element('td', {}, scheme.platform),
           element('td', {}, identity),
-          element('td', { className: 'edit admin-only' }, edit, ' ', remove),
+          element('td', { className: scheme.enabled ? 'scheme-status' : 'scheme-status disabled' }, scheme.enabled ? 'enabled' : 'disabled'),
+          element('td', { className: 'edit admin-only' }, edit, ' ', toggle, ' ', remove),
         );
       }),
     );
@@ -262,9 +269,11 @@ function layout(diagram) {
   return { place, width, height };
 }
 
-async function drawDiagram(page) {
-  const { ui, base } = page;
-  const diagram = await ui.json(`${base}/diagram`);
+/**
+ * The diagram as SVG: boxes and arrows; `mark` gives a box or an arrow extra classes (a comparison's
+ * added, removed, changed), `label` the second line of a box, `onNode` what a click on a policy node does.
+ */
+function diagramSvg(diagram, { mark = () => '', label = (node) => String(node.sessions), title = () => '', onNode } = {}) {
   const { place, width, height } = layout(diagram);
   const svg = svgElement('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' });
   svg.append(
@@ -290,8 +299,9 @@ async function drawDiagram(page) {
       stroke: '#556',
       'marker-end': 'url(#arrow)',
       'data-edge': `${edge.from}->${edge.to}`,
+      class: mark(edge),
     });
-    line.append(svgElement('title', {}, edge.events.join(', ') || 'start'));
+    line.append(svgElement('title', {}, title(edge) || edge.events.join(', ') || 'start'));
     svg.append(line);
   }
   for (const node of diagram.nodes) {
@@ -299,15 +309,22 @@ async function drawDiagram(page) {
     const isPolicyNode = node.policyNode !== 'policy';
     const box = svgElement(
       'g',
-      { 'data-node': node.id, class: `${isPolicyNode ? 'box' : 'step'}${node.enabled ? '' : ' off'}` },
+      { 'data-node': node.id, class: `${isPolicyNode ? 'box' : 'step'}${node.enabled ? '' : ' off'} ${mark(node)}`.trim() },
       svgElement('rect', { x, y, width: boxWidth, height: boxHeight, rx: 6, fill: isPolicyNode ? '#e8f0fe' : '#fff', stroke: '#1d2430' }),
       svgElement('text', { x: x + 8, y: y + 18, 'font-size': 13 }, node.id + (node.enabled ? '' : ' (off)')),
-      svgElement('text', { x: x + 8, y: y + 36, 'font-size': 11, class: 'count', fill: '#445' }, String(node.sessions)),
+      svgElement('text', { x: x + 8, y: y + 36, 'font-size': 11, class: 'count', fill: '#445' }, label(node)),
     );
-    if (isPolicyNode) box.addEventListener('click', () => openNodeDialog(page, node.policyNode));
+    if (title(node)) box.append(svgElement('title', {}, title(node)));
+    if (isPolicyNode && onNode) box.addEventListener('click', () => onNode(node));
     svg.append(box);
   }
-  ui.$('policy-diagram').replaceChildren(svg);
+  return svg;
+}
+
+async function drawDiagram(page) {
+  const { ui, base } = page;
+  const diagram = await ui.json(`${base}/diagram`);
+  ui.$('policy-diagram').replaceChildren(diagramSvg(diagram, { onNode: (node) => openNodeDialog(page, node.policyNode) }));
   ui.$('diagram-meta').textContent =
     'Boxes are the policy nodes and the steps of the policy; arrows are the routes its settings make; greyed nodes are switched off. The number in each box: how many of the newest 200 sessions of this scene passed through it.';
 }
@@ -317,12 +334,18 @@ async function openNodeDialog(page, nodeName) {
   const { $, element, json } = ui;
   const schema = (await nodeSchemas())[nodeName];
   const settings = structuredClone(page.policy.policy.nodes[nodeName]);
+  const choices = nodeName === 'smsCode' ? await smsChoices(page) : {};
   $('node-title').textContent = nodeName;
   const inputs = {};
   $('node-fields').replaceChildren(
     ...Object.entries(schema.properties).map(([setting, rule]) => {
       let input;
-      if (rule.type === 'boolean') {
+      if (choices[setting]) {
+        // One of the console's SMS signatures or templates (SMS templates page); unset means the complimentary one.
+        input = element('select', { 'data-setting': setting }, ...choices[setting].options.map(([value, label]) => element('option', { value }, label)));
+        input.value = settings[setting] ?? choices[setting].unset;
+        rule = { ...rule, enum: choices[setting].options.map(([value]) => value) };
+      } else if (rule.type === 'boolean') {
         input = element('input', { type: 'checkbox', 'data-setting': setting });
         input.checked = Boolean(settings[setting]);
       } else if (rule.enum) {
@@ -369,6 +392,16 @@ async function openNodeDialog(page, nodeName) {
   };
   $('node-dialog').showModal();
   await checkDraft(page, nodeName, inputs);
+}
+
+/** The signatures and templates the SMS code node may name, and what an unset one means (the complimentary ones). */
+async function smsChoices(page) {
+  const [{ signatures }, { templates }] = await Promise.all([page.ui.json('/v1/admin/sms/signatures'), page.ui.json('/v1/admin/sms/templates')]);
+  const complimentaryTemplate = templates.find((t) => t.complimentary && t.code === page.scene) ?? templates[0];
+  return {
+    signName: { options: signatures.map((s) => [s.name, `【${s.name}】`]), unset: signatures[0].name },
+    templateCode: { options: templates.map((t) => [t.code, `${t.code} ${t.name}`]), unset: complimentaryTemplate.code },
+  };
 }
 
 function draftSettings(inputs) {
@@ -450,40 +483,74 @@ async function renderVersions(page) {
   );
 }
 
-/** Two versions side by side: each one's node switches and the settings in which they differ. */
+/**
+ * Two versions compared on the diagram: one drawing of both, the older one's boxes and arrows that the
+ * newer lacks marked removed, the newer one's that the older lacks added, and the boxes whose settings or
+ * switch differ and the arrows taken by other events marked changed; the differing settings listed below.
+ */
 async function compareVersions(page) {
   const { ui, base } = page;
   const { $, element, json } = ui;
-  const chosen = [...document.querySelectorAll('#versions-table input.compare:checked')].map((box) => box.value);
+  const chosen = [...document.querySelectorAll('#versions-table input.compare:checked')].map((box) => Number(box.value)).sort((x, y) => x - y);
   if (chosen.length !== 2) {
     $('compare-result').replaceChildren(element('p', { className: 'error' }, 'Choose two versions.'));
     return;
   }
-  const [a, b] = await Promise.all(chosen.map((n) => json(`${base}/versions/${n}`)));
-  const differences = [];
-  for (const [name, settings] of Object.entries(a.policy.nodes)) {
-    for (const [setting, value] of Object.entries(settings)) {
-      const other = b.policy.nodes[name]?.[setting];
-      if (JSON.stringify(value) !== JSON.stringify(other))
-        differences.push(`${name}.${setting}: v${a.version} ${JSON.stringify(value)}, v${b.version} ${JSON.stringify(other)}`);
+  const [[a, b], [diagramA, diagramB]] = await Promise.all([
+    Promise.all(chosen.map((n) => json(`${base}/versions/${n}`))),
+    Promise.all(chosen.map((n) => json(`${base}/diagram?version=${n}`))),
+  ]);
+  const settingDifferences = (name) =>
+    Object.keys({ ...a.policy.nodes[name], ...b.policy.nodes[name] })
+      .filter((setting) => JSON.stringify(a.policy.nodes[name]?.[setting]) !== JSON.stringify(b.policy.nodes[name]?.[setting]))
+      .map(
+        (setting) =>
+          `${name}.${setting}: v${a.version} ${JSON.stringify(a.policy.nodes[name]?.[setting])}, v${b.version} ${JSON.stringify(b.policy.nodes[name]?.[setting])}`,
+      );
+  const differences = Object.keys(a.policy.nodes).flatMap(settingDifferences);
+
+  const edgeKey = (edge) => `${edge.from}->${edge.to}`;
+  const nodesA = new Map(diagramA.nodes.map((node) => [node.id, node]));
+  const nodesB = new Map(diagramB.nodes.map((node) => [node.id, node]));
+  const edgesA = new Map(diagramA.edges.map((edge) => [edgeKey(edge), edge]));
+  const edgesB = new Map(diagramB.edges.map((edge) => [edgeKey(edge), edge]));
+  const merged = {
+    nodes: [...diagramB.nodes, ...diagramA.nodes.filter((node) => !nodesB.has(node.id))],
+    edges: [...diagramB.edges, ...diagramA.edges.filter((edge) => !edgesB.has(edgeKey(edge)))],
+  };
+  const markOf = (item) => {
+    const isEdge = 'from' in item;
+    const [before, after] = isEdge ? [edgesA.get(edgeKey(item)), edgesB.get(edgeKey(item))] : [nodesA.get(item.id), nodesB.get(item.id)];
+    if (!before) return 'diff-added';
+    if (!after) return 'diff-removed';
+    const changed = isEdge
+      ? before.events.join() !== after.events.join()
+      : before.enabled !== after.enabled || (item.policyNode !== 'policy' && settingDifferences(item.policyNode).length > 0);
+    return changed ? 'diff-changed' : '';
+  };
+  const titleOf = (item) => {
+    if ('from' in item) {
+      const [before, after] = [edgesA.get(edgeKey(item)), edgesB.get(edgeKey(item))];
+      return `v${a.version}: ${before ? before.events.join(', ') || 'start' : '—'}; v${b.version}: ${after ? after.events.join(', ') || 'start' : '—'}`;
     }
-  }
-  const nodesOf = (version) =>
-    element(
-      'div',
-      {},
-      element('h3', {}, `v${version.version} (${version.change} by ${version.author})`),
-      element(
-        'ul',
-        {},
-        ...Object.entries(version.policy.nodes).map(([name, node]) =>
-          element('li', { className: node.enabled ? '' : 'skipped' }, `${name}: ${node.enabled ? 'on' : 'off'}`),
-        ),
-      ),
-    );
+    return item.policyNode === 'policy' ? '' : settingDifferences(item.policyNode).join('\n');
+  };
+  const countOf = (node) => `v${a.version}: ${nodesA.get(node.id)?.sessions ?? '—'} · v${b.version}: ${nodesB.get(node.id)?.sessions ?? '—'}`;
+  const drawing = element('div', { className: 'diagram', id: 'compare-diagram' });
+  drawing.append(diagramSvg(merged, { mark: markOf, title: titleOf, label: countOf }));
   $('compare-result').replaceChildren(
-    nodesOf(a),
-    nodesOf(b),
+    element('h3', {}, `v${a.version} (${a.change} by ${a.author}) compared with v${b.version} (${b.change} by ${b.author})`),
+    element(
+      'p',
+      { className: 'meta legend' },
+      element('span', { className: 'diff-added' }, `green: only in v${b.version}`),
+      ' · ',
+      element('span', { className: 'diff-removed' }, `red, dashed: only in v${a.version}`),
+      ' · ',
+      element('span', { className: 'diff-changed' }, 'orange: settings, switch or events differ (hover for what)'),
+      ' · in each box, the sessions that ran each version and passed through it.',
+    ),
+    drawing,
     element('div', {}, element('h3', {}, 'Differences'), element('ul', { id: 'compare-differences' }, ...differences.map((d) => element('li', {}, d)))),
   );
 }

@@ -8,6 +8,7 @@ import { isoTime, policyIssueSchema } from './responseSchemas.js';
 import { sceneCodes } from '../../../machines/index.js';
 import { schemeCodeSchema } from '../../schemes/schemeSchema.js';
 import { policyCheckRequestSchema } from '../routes/policyDiagramRoutes.js';
+import { versionNumberSchema } from '../routes/policyRoutes.js';
 import { smsSignatureUpdateSchema, smsTemplateUpdateSchema } from '../routes/smsTemplateRoutes.js';
 import { signNameSchema, smsSignatureInputSchema, smsTemplateInputSchema, templateCodeSchema } from '../../smsTemplates/smsTemplateSchema.js';
 
@@ -178,12 +179,14 @@ function diagramOperations(scope: 'global' | 'scheme'): Operation[] {
       path: `${base}/diagram`,
       operationId: `get${prefix}Diagram`,
       summary: 'The policy diagram: its nodes, the routes its settings make, and live counts',
-      description: 'The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes.',
+      description:
+        'The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes. With `version`, the diagram of that version of the history (its counts: sessions that ran it), so two versions can be compared box by box and arrow by arrow.',
       tag: 'admin: policies',
       security: 'admin',
       pathParams,
+      query: { version: { schema: versionNumberSchema, description: 'a version number of the history (default: the policy now)' } },
       success: { status: 200, description: 'the diagram', schema: diagramSchema },
-      errors: { 404: notFound },
+      errors: { 404: [...notFound, 'POLICY_VERSION_NOT_FOUND'] },
     },
     {
       method: 'post',

@@ -187,7 +187,7 @@ const fusionAuth: Operation[] = [
     rateLimited: true,
     body: { schema: tokenRequestSchema },
     success: { status: 200, description: 'the auth token', schema: tokenResponseSchema },
-    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'], 403: ['APP_IDENTITY_MISMATCH'], 404: ['SCHEME_NOT_FOUND'] },
+    errors: { 400: ['VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'], 403: ['APP_IDENTITY_MISMATCH', 'SCHEME_DISABLED'], 404: ['SCHEME_NOT_FOUND'] },
   },
   {
     method: 'post',
@@ -282,7 +282,7 @@ const sessions: Operation[] = [
     rateLimited: true,
     body: { schema: startSessionSchema },
     success: { status: 201, description: 'the new session', schema: sessionViewSchema, headers: { Location: 'the URL of the session' } },
-    errors: { 400: ['VALIDATION_FAILED', 'BOUND_PHONE_NUMBER_REQUIRED'], 403: ['SCHEME_NOT_FOUND'] },
+    errors: { 400: ['VALIDATION_FAILED', 'BOUND_PHONE_NUMBER_REQUIRED'], 403: ['SCHEME_NOT_FOUND', 'SCHEME_DISABLED'] },
   },
   {
     method: 'get',
@@ -294,7 +294,7 @@ const sessions: Operation[] = [
     security: 'client',
     pathParams: { id: sessionId },
     success: { status: 200, description: 'the session', schema: sessionViewSchema },
-    errors: { 404: ['SESSION_NOT_FOUND'], 503: ['BUSY'] },
+    errors: { 403: ['SCHEME_DISABLED'], 404: ['SESSION_NOT_FOUND'], 503: ['BUSY'] },
   },
   {
     method: 'post',
@@ -310,6 +310,7 @@ const sessions: Operation[] = [
     success: { status: 200, description: 'the session after the event', schema: sessionViewSchema },
     errors: {
       400: ['UNKNOWN_EVENT_TYPE', 'VALIDATION_FAILED', 'INVALID_PHONE_NUMBER'],
+      403: ['SCHEME_DISABLED'],
       404: ['SESSION_NOT_FOUND'],
       409: ['EVENT_NOT_ACCEPTED', 'VERSION_CONFLICT', 'SESSION_FINISHED', 'SMS_SEND_LIMIT'],
       410: ['SESSION_EXPIRED'],
@@ -378,6 +379,20 @@ const adminSchemes: Operation[] = [
     success: { status: 204, description: 'deleted' },
     errors: { 404: ['SCHEME_NOT_FOUND'] },
   },
+  ...(['disable', 'enable'] as const).map((action): Operation => ({
+    method: 'post',
+    path: `/v1/admin/schemes/{code}/${action}`,
+    operationId: `${action}Scheme`,
+    summary:
+      action === 'disable' ? 'Disable a scheme: no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED)' : 'Enable a disabled scheme again',
+    description:
+      'A disabled scheme keeps its policies, keys and sessions; GetFusionAuthToken and GetAuthToken for it are refused (REST 403 SCHEME_DISABLED, vendor 403 UnauthorizedOperation), and so are its auth tokens on every session endpoint. Audited.',
+    tag: 'admin: schemes',
+    security: 'admin',
+    pathParams: { code: schemeCode },
+    success: { status: 200, description: 'the scheme', schema: schemeSchema },
+    errors: { 404: ['SCHEME_NOT_FOUND'] },
+  })),
   {
     method: 'put',
     path: '/v1/admin/schemes/{code}/webhook',
@@ -518,7 +533,7 @@ const adminSessions: Operation[] = [
     security: 'admin',
     pathParams: { id: sessionId },
     success: { status: 200, description: 'the event log', schema: sessionTraceSchema },
-    errors: { 404: ['SESSION_NOT_FOUND'] },
+    errors: { 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -531,7 +546,7 @@ const adminSessions: Operation[] = [
     pathParams: { id: sessionId },
     query: { format: { schema: chartFormatSchema, description: '`svg` (default) or `dot`' } },
     success: { status: 200, description: 'the chart', contentType: 'image/svg+xml', alternatives: { 'text/vnd.graphviz': 'with `format=dot`' } },
-    errors: { 400: ['VALIDATION_FAILED'], 404: ['SESSION_NOT_FOUND'] },
+    errors: { 400: ['VALIDATION_FAILED'], 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -544,7 +559,7 @@ const adminSessions: Operation[] = [
     security: 'admin',
     pathParams: { id: sessionId },
     success: { status: 200, description: 'the timeline', contentType: 'image/svg+xml' },
-    errors: { 404: ['SESSION_NOT_FOUND'] },
+    errors: { 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -560,7 +575,7 @@ const adminSessions: Operation[] = [
     query: { after: { schema: z.coerce.number().int().min(0), description: 'resume after this log version' } },
     headers: { 'last-event-id': { schema: z.string(), description: 'the same, as an EventSource sends it on reconnect' } },
     success: { status: 200, description: 'the stream', contentType: 'text/event-stream' },
-    errors: { 404: ['SESSION_NOT_FOUND'] },
+    errors: { 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'get',
@@ -577,7 +592,7 @@ const adminSessions: Operation[] = [
       schema: sessionRecordingSchema,
       headers: { 'Content-Disposition': 'attachment; filename="session-<id>.json"' },
     },
-    errors: { 404: ['SESSION_NOT_FOUND'] },
+    errors: { 403: ['SESSION_LOGGING_OFF'], 404: ['SESSION_NOT_FOUND'] },
   },
   {
     method: 'post',
@@ -761,6 +776,8 @@ const adminPolicies: Operation[] = [
     path: '/v1/admin/policies/{sceneCode}/logging',
     operationId: 'putSceneLogging',
     summary: 'Switch the logging of a scene on or off',
+    description:
+      "Governs the sessions that start from now on: while on, each keeps its trace for operators (trace, timeline, chart, live stream, recording) and writes one outcome log line when it ends; while off, neither (their trace views answer 403 SESSION_LOGGING_OFF, the session lists show `traced: false`). Every session keeps its event log either way: the durable record that replay, the impact preview and the policy diagram's counts read, expiring with the session.",
     tag: 'admin: policies',
     security: 'admin',
     pathParams: { sceneCode },

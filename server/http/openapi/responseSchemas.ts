@@ -207,7 +207,12 @@ export const sessionViewSchema = z.object({
 
 // ---- operator: schemes, access keys, sessions ----
 
-export const schemeSchema = schemeFieldsSchema.extend({ code: z.string(), createdAt: isoTime, updatedAt: isoTime });
+export const schemeSchema = schemeFieldsSchema.extend({
+  code: z.string(),
+  enabled: z.boolean().describe('false: disabled; it issues no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED)'),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
 export const schemeListSchema = z.object({ schemes: z.array(schemeSchema) });
 
 export const accessKeySchema = z.object({
@@ -220,7 +225,10 @@ export const accessKeySchema = z.object({
 export const accessKeyListSchema = z.object({ accessKeys: z.array(accessKeySchema) });
 export const createdAccessKeySchema = accessKeySchema.extend({ secret: z.string().describe('shown this once and never again') });
 
-export const adminSessionListSchema = z.object({ sessions: z.array(sessionViewSchema.extend({ createdAt: isoTime })) });
+const tracedField = z
+  .boolean()
+  .describe("false: the session started while its scene's Logging switch was off, so it keeps no trace (its trace views answer 403 SESSION_LOGGING_OFF)");
+export const adminSessionListSchema = z.object({ sessions: z.array(sessionViewSchema.extend({ createdAt: isoTime, traced: tracedField })) });
 
 const timerEntrySchema = z.object({ event: z.object({ type: z.string() }), dueAt: epochMs });
 export const adminSessionDetailSchema = sessionViewSchema.extend({
@@ -229,6 +237,7 @@ export const adminSessionDetailSchema = sessionViewSchema.extend({
   context: z.record(z.string(), z.unknown()).describe("the machine's context"),
   timers: z.record(z.string(), timerEntrySchema).describe('durable `after:` timers by XState send id'),
   pending: z.array(z.object({ id: z.string(), type: z.string() })).describe('the outbox: actions not yet carried out'),
+  traced: tracedField,
   createdAt: isoTime,
   updatedAt: isoTime,
 });

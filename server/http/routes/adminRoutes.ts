@@ -4,6 +4,7 @@ import { schemeInputSchema } from '../../schemes/schemeSchema.js';
 import { ApiError } from '../apiError.js';
 import type { Services } from '../services.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
+import { requireTraced } from '../sessionTrace.js';
 import { operatorContext, operatorSessionView, statePath } from '../sessionView.js';
 import { parseInput } from '../validation.js';
 import { auditChange } from '../auditTrail.js';
@@ -49,6 +50,22 @@ export function adminRoutes(services: Services): Router {
     await auditChange(res, services.audit, { action: 'scheme.update', target: `scheme ${code}`, before, after: scheme });
     res.json(scheme);
   });
+
+  // A disabled scheme issues no auth tokens, and its auth tokens open and step no sessions (403 SCHEME_DISABLED).
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    router.post(`/v1/admin/schemes/:code/${action}`, async (req, res) => {
+      const code = parseSchemeCode(req);
+      const before = await services.schemes.get(code);
+      const scheme = before && (await services.schemes.setEnabled(code, enabled));
+      if (!scheme) throw schemeNotFound(code);
+      if (before.enabled !== scheme.enabled)
+        await auditChange(res, services.audit, { action: `scheme.${action}`, target: `scheme ${code}`, before, after: scheme });
+      res.json(scheme);
+    });
+  }
 
   router.delete('/v1/admin/schemes/:code', async (req, res) => {
     const code = parseSchemeCode(req);
@@ -100,7 +117,9 @@ export function adminRoutes(services: Services): Router {
     const ids = await services.storage.sessions.recentIds(limit);
     const records = await Promise.all(ids.map((id) => services.engine.get(id)));
     res.json({
-      sessions: records.filter((s) => s !== null).map((s) => ({ ...operatorSessionView(s), createdAt: new Date(s.record.createdAt).toISOString() })),
+      sessions: records
+        .filter((s) => s !== null)
+        .map((s) => ({ ...operatorSessionView(s), createdAt: new Date(s.record.createdAt).toISOString(), traced: !s.record.untraced })),
     });
   });
 
@@ -114,6 +133,7 @@ export function adminRoutes(services: Services): Router {
       context: operatorContext(session),
       timers: Object.fromEntries(Object.entries(session.record.timers).map(([type, dueAt]) => [type, { event: { type }, dueAt }])),
       pending: session.record.pending.map(({ id, type }) => ({ id, type })),
+      traced: !session.record.untraced,
       createdAt: new Date(session.record.createdAt).toISOString(),
       updatedAt: new Date(session.record.updatedAt).toISOString(),
     });
@@ -121,6 +141,9 @@ export function adminRoutes(services: Services): Router {
 
   router.get('/v1/admin/sessions/:id/trace', async (req, res) => {
     const id = parseSessionId(req.params.id);
+    const session = await services.engine.load(id);
+    if (!session) throw sessionNotFound();
+    requireTraced(session.record);
     const entries = await services.engine.log(id);
     if (!entries.length) throw sessionNotFound();
     res.json({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { platforms } from '../../../machines/index.js';
 import { issueFusionAuthToken, redeemVerifyToken } from '../../verification/fusionAuth.js';
 import { ApiError } from '../apiError.js';
+import { schemeDisabled } from '../schemeParam.js';
 import { authenticateAccessKey } from '../authentication.js';
 import type { Services } from '../services.js';
 import { clientIp } from '../clientIp.js';
@@ -39,6 +40,8 @@ export function fusionAuthRoutes(services: Services): Router {
       switch (outcome.reason) {
         case 'SCHEME_NOT_FOUND':
           throw new ApiError(404, 'SCHEME_NOT_FOUND', `scheme ${body.schemeCode} does not exist`);
+        case 'SCHEME_DISABLED':
+          throw schemeDisabled(body.schemeCode);
         case 'APP_IDENTITY_MISMATCH':
           throw new ApiError(403, 'APP_IDENTITY_MISMATCH', `the app identity does not match scheme ${body.schemeCode}: ${outcome.fields.join(', ')}`, {
             fields: outcome.fields,

@@ -7,7 +7,7 @@ import type { PolicyIssue } from '../../policies/policyValidation.js';
 import type { Services } from '../services.js';
 import { parseInput } from '../validation.js';
 import { onPolicyDocuments } from './policyDocumentRoutes.js';
-import { refView } from './policyRoutes.js';
+import { refView, versionNotFound, versionNumberSchema } from './policyRoutes.js';
 
 /** How many of the newest sessions the diagram's counts look at. */
 const recentSessionsLooked = 200;
@@ -21,11 +21,11 @@ export const policyCheckRequestSchema = z.object({ policy: z.unknown() }).strict
  */
 export function policyDiagramRoutes(services: Services): Router {
   const router = Router();
-  onPolicyDocuments(router, services, 'get', '/diagram', async ({ ref }, _req, res) => {
-    const state = await services.policies.state(ref);
+  onPolicyDocuments(router, services, 'get', '/diagram', async ({ ref }, req, res) => {
+    const state = await diagramState(services, ref, req.query.version);
     const { machine } = services.engine.machineForPolicy(state.policy, state.policyVersion);
     const diagram = policyDiagram(machine);
-    const passed = await sessionsThrough(services, ref, diagram.nodes);
+    const passed = await sessionsThrough(services, ref, diagram.nodes, state.pinned ? state.policyVersion : undefined);
     const drawn = new Set(diagram.nodes.map((node) => node.policyNode));
     const switchedOff = Object.entries(state.policy.nodes)
       .filter(([name, node]) => !node.enabled && !drawn.has(name))
@@ -63,18 +63,38 @@ async function unknownSmsChoices(services: Services, candidate: unknown): Promis
   return issues;
 }
 
+/** The document's policy now, or (`?version=N`) as that version of its history had it, to compare two on the diagram. */
+async function diagramState(services: Services, ref: PolicyRef, versionQuery: unknown) {
+  if (versionQuery === undefined) return { ...(await services.policies.state(ref)), pinned: false };
+  const parsed = versionNumberSchema.safeParse(versionQuery);
+  const entry = parsed.success ? await services.policies.version(ref, parsed.data) : null;
+  if (!entry) throw versionNotFound(String(versionQuery));
+  return { number: entry.number, policy: entry.policy, policyVersion: entry.policyVersion, pinned: true };
+}
+
 function nodeEnabled(policy: Policy, policyNode: string): boolean {
   const node = (policy.nodes as Record<string, { enabled: boolean } | undefined>)[policyNode];
   return node?.enabled ?? true;
 }
 
-/** Per box: how many of the newest sessions of the scene (and scheme) entered one of its states. */
-async function sessionsThrough(services: Services, ref: PolicyRef, nodes: { id: string; states: string[] }[]): Promise<Map<string, number>> {
+/** Per box: how many of the newest sessions of the scene (and scheme), of one policy version if given, entered one of its states. */
+async function sessionsThrough(
+  services: Services,
+  ref: PolicyRef,
+  nodes: { id: string; states: string[] }[],
+  policyVersion?: string,
+): Promise<Map<string, number>> {
   const boxOfState = new Map(nodes.flatMap((node) => node.states.map((state) => [state, node.id] as const)));
   const counts = new Map<string, number>();
   const ids = await services.storage.sessions.recentIds(recentSessionsLooked);
   const records = await Promise.all(ids.map((id) => services.storage.sessions.load(id)));
-  const ofDocument = records.filter((r) => r && r.sceneCode === ref.sceneCode && (ref.scope === 'global' || r.schemeCode === ref.schemeCode));
+  const ofDocument = records.filter(
+    (r) =>
+      r &&
+      r.sceneCode === ref.sceneCode &&
+      (ref.scope === 'global' || r.schemeCode === ref.schemeCode) &&
+      (policyVersion === undefined || r.policyVersion === policyVersion),
+  );
   const logs = await Promise.all(ofDocument.map((record) => services.storage.sessions.readLog(record!.id)));
   for (const log of logs) {
     const boxes = new Set<string>(['start']);

@@ -197,7 +197,7 @@ export function parseSceneCode(req: Request): SceneCode {
   return sceneCode;
 }
 
-const versionNotFound = (number: string) => new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `policy version ${number} does not exist`);
+export const versionNotFound = (number: string) => new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `policy version ${number} does not exist`);
 
 /** How the audit log names a policy document. */
 export function policyTarget(ref: PolicyRef): string {

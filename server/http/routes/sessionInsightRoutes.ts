@@ -9,6 +9,7 @@ import { sessionChartDot } from '../sessionChart.js';
 import { streamSession } from '../sessionEventStream.js';
 import type { Services } from '../services.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
+import { requireTraced } from '../sessionTrace.js';
 import { parseInput } from '../validation.js';
 
 export const chartFormatSchema = z.enum(['svg', 'dot']).default('svg');
@@ -49,7 +50,7 @@ export function sessionInsightRoutes(services: Services): Router {
 
   router.post('/v1/admin/sessions/:id/replay', async (req, res) => {
     const body = parseInput(replayRequestSchema, req.body ?? {});
-    const { session, entries } = await sessionWithLog(services, req);
+    const { session, entries } = await sessionWithLog(services, req, 'replay');
     if (!body.policy && !body.policyVersion) {
       res.json({ mode: 'replay', policyVersion: session.record.policyVersion, ...replaySession(session.machine.machine, entries) });
       return;
@@ -65,7 +66,9 @@ export function sessionInsightRoutes(services: Services): Router {
 
   router.get('/v1/admin/sessions/:id/live', async (req, res) => {
     const id = parseSessionId(req.params.id);
-    if (!(await services.engine.load(id))) throw sessionNotFound();
+    const session = await services.engine.load(id);
+    if (!session) throw sessionNotFound();
+    requireTraced(session.record);
     const resumeFrom = Number(req.headers['last-event-id'] ?? req.query.after ?? 0);
     await streamSession(services, services.liveStreams, id, Number.isInteger(resumeFrom) && resumeFrom > 0 ? resumeFrom : 0, req, res);
   });
@@ -73,10 +76,12 @@ export function sessionInsightRoutes(services: Services): Router {
   return router;
 }
 
-async function sessionWithLog(services: Services, req: Request) {
+/** The session and its event log; `trace`: for a view of its trace, refused when the session keeps none (replay is not). */
+async function sessionWithLog(services: Services, req: Request, use: 'trace' | 'replay' = 'trace') {
   const id = parseSessionId(req.params.id);
   const session = await services.engine.load(id);
   if (!session) throw sessionNotFound();
+  if (use === 'trace') requireTraced(session.record);
   const entries: SessionLogEntry[] = await services.engine.log(id);
   return { session, entries };
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { sceneCodes, scenes } from '../../../machines/index.js';
 import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
@@ -9,6 +9,7 @@ import type { Services } from '../services.js';
 import { sessionView } from '../sessionView.js';
 import { clientIp } from '../clientIp.js';
 import { parseSessionId, sessionNotFound } from '../sessionId.js';
+import { schemeDisabled } from '../schemeParam.js';
 import { parseInput } from '../validation.js';
 
 export const deviceSchema = z
@@ -37,10 +38,17 @@ export const startSessionSchema = z.object({ sceneCode: z.enum(sceneCodes), devi
 export function sessionRoutes(services: Services): Router {
   const router = Router();
   const reveal = (kept: string) => services.verifyTokens.reveal(kept);
+  /** The auth token's claims; refused while its scheme is disabled (a deleted scheme's tokens only start nothing). */
+  const authenticate = async (req: Request) => {
+    const claims = await authenticateClient(req, services.authTokens, services.clock());
+    const scheme = await services.schemes.getRecent(claims.schemeCode);
+    if (scheme && !scheme.enabled) throw schemeDisabled(claims.schemeCode);
+    return { claims, scheme };
+  };
 
   router.post('/v1/sessions', async (req, res) => {
     await services.limits.consume('sessionStartPerIp', clientIp(req));
-    const claims = await authenticateClient(req, services.authTokens, services.clock());
+    const { claims, scheme } = await authenticate(req);
     await services.limits.consume('sessionStartPerScheme', claims.schemeCode);
     const body = parseInput(startSessionSchema, req.body);
     const scene = scenes[body.sceneCode];
@@ -51,7 +59,7 @@ export function sessionRoutes(services: Services): Router {
         `scene ${body.sceneCode} (${scene.name}) needs the user's bound number: the app backend gives it as phoneNumber in the token request`,
       );
     }
-    if (!(await services.schemes.getRecent(claims.schemeCode))) throw new ApiError(403, 'SCHEME_NOT_FOUND', 'the scheme of this auth token no longer exists');
+    if (!scheme) throw new ApiError(403, 'SCHEME_NOT_FOUND', 'the scheme of this auth token no longer exists');
     // The address is the one the server sees: a client could claim any IP and dodge per-IP risk rules.
     const device = { ...body.device, ip: clientIp(req), userAgent: body.device.userAgent ?? req.get('user-agent') ?? '' };
     const session = await services.engine.start({
@@ -66,7 +74,7 @@ export function sessionRoutes(services: Services): Router {
   });
 
   router.get('/v1/sessions/:id', async (req, res) => {
-    const claims = await authenticateClient(req, services.authTokens, services.clock());
+    const { claims } = await authenticate(req);
     const id = parseSessionId(req.params.id);
     const session = await services.engine.get(id);
     // Another scheme's session answers exactly like a missing one.
@@ -76,7 +84,7 @@ export function sessionRoutes(services: Services): Router {
 
   router.post('/v1/sessions/:id/events', async (req, res) => {
     await services.limits.consume('eventPerIp', clientIp(req));
-    const claims = await authenticateClient(req, services.authTokens, services.clock());
+    const { claims } = await authenticate(req);
     const id = parseSessionId(req.params.id);
     const type = (req.body as { type?: unknown } | undefined)?.type;
     if (!isClientEventType(type)) {

@@ -1,6 +1,6 @@
 import { platforms } from '../../../machines/index.js';
 import { issueFusionAuthToken, redeemVerifyToken } from '../../verification/fusionAuth.js';
-import { business, ok, schemeNotFound, type VendorAction } from '../vendorAction.js';
+import { business, ok, schemeDisabled, schemeNotFound, type VendorAction } from '../vendorAction.js';
 import { VendorError } from '../vendorError.js';
 
 /** GetFusionAuthToken and VerifyWithFusionAuthToken over numberflow's fusion-auth service. */
@@ -26,6 +26,8 @@ export const fusionAuthActions: Record<string, VendorAction> = {
         switch (outcome.reason) {
           case 'SCHEME_NOT_FOUND':
             throw schemeNotFound();
+          case 'SCHEME_DISABLED':
+            throw schemeDisabled();
           case 'APP_IDENTITY_MISMATCH':
             throw new VendorError(400, 'PackageSignedConflict', `The app identity does not match the scheme: ${outcome.fields.join(', ')}.`);
           case 'INVALID_PHONE_NUMBER':

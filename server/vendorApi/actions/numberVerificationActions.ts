@@ -3,7 +3,7 @@ import { CarrierError, type CarrierFailureKind } from '../../../adapters/carrier
 import { normalizePhoneNumber } from '../../phone/phoneNumber.js';
 import type { Scheme } from '../../schemes/schemeSchema.js';
 import { getMobile, verifyMobile } from '../../verification/plainVerification.js';
-import { business, illegalNumber, ok, schemeNotFound, type VendorAction, type VendorReply } from '../vendorAction.js';
+import { business, illegalNumber, ok, schemeDisabled, schemeNotFound, type VendorAction, type VendorReply } from '../vendorAction.js';
 import { invalidParameter, VendorError } from '../vendorError.js';
 
 /** H5 GetAuthToken lifetimes (reference §3): AccessToken 10 min, JwtToken 1 h, both reusable within them. */
@@ -49,6 +49,7 @@ export const numberVerificationActions: Record<string, VendorAction> = {
       const candidates = named ? [named] : await services.schemes.list();
       const scheme = candidates.find((s): s is Scheme => s?.platform === 'H5' && s.url === url && s.origin === origin);
       if (!scheme) throw schemeNotFound();
+      if (!scheme.enabled) throw schemeDisabled();
       const now = services.clock();
       const claims = { schemeCode: scheme.code, platform: scheme.platform };
       const [access, jwt] = await Promise.all([

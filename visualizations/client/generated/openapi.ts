@@ -349,6 +349,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/schemes/{code}/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Disable a scheme: no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED)
+     * @description A disabled scheme keeps its policies, keys and sessions; GetFusionAuthToken and GetAuthToken for it are refused (REST 403 SCHEME_DISABLED, vendor 403 UnauthorizedOperation), and so are its auth tokens on every session endpoint. Audited.
+     */
+    post: operations['disableScheme'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/schemes/{code}/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enable a disabled scheme again
+     * @description A disabled scheme keeps its policies, keys and sessions; GetFusionAuthToken and GetAuthToken for it are refused (REST 403 SCHEME_DISABLED, vendor 403 UnauthorizedOperation), and so are its auth tokens on every session endpoint. Audited.
+     */
+    post: operations['enableScheme'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/schemes/{code}/webhook': {
     parameters: {
       query?: never;
@@ -821,7 +861,10 @@ export interface paths {
     };
     /** Whether sessions of a scene are logged */
     get: operations['getSceneLogging'];
-    /** Switch the logging of a scene on or off */
+    /**
+     * Switch the logging of a scene on or off
+     * @description Governs the sessions that start from now on: while on, each keeps its trace for operators (trace, timeline, chart, live stream, recording) and writes one outcome log line when it ends; while off, neither (their trace views answer 403 SESSION_LOGGING_OFF, the session lists show `traced: false`). Every session keeps its event log either way: the durable record that replay, the impact preview and the policy diagram's counts read, expiring with the session.
+     */
     put: operations['putSceneLogging'];
     post?: never;
     delete?: never;
@@ -1253,7 +1296,7 @@ export interface paths {
     };
     /**
      * The policy diagram: its nodes, the routes its settings make, and live counts
-     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes.
+     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes. With `version`, the diagram of that version of the history (its counts: sessions that ran it), so two versions can be compared box by box and arrow by arrow.
      */
     get: operations['getGlobalPolicyDiagram'];
     put?: never;
@@ -1290,7 +1333,7 @@ export interface paths {
     };
     /**
      * The policy diagram: its nodes, the routes its settings make, and live counts
-     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes.
+     * @description The session chart folded into policy nodes, as the console draws it; switched-off nodes come without routes. With `version`, the diagram of that version of the history (its counts: sessions that ran it), so two versions can be compared box by box and arrow by arrow.
      */
     get: operations['getSchemePolicyDiagram'];
     put?: never;
@@ -2142,6 +2185,8 @@ export interface components {
         id: string;
         type: string;
       }[];
+      /** @description false: the session started while its scene's Logging switch was off, so it keeps no trace (its trace views answer 403 SESSION_LOGGING_OFF) */
+      traced: boolean;
       /**
        * Format: date-time
        * @description ISO 8601 date-time
@@ -2343,6 +2388,8 @@ export interface components {
          * @description ISO 8601 date-time
          */
         createdAt: string;
+        /** @description false: the session started while its scene's Logging switch was off, so it keeps no trace (its trace views answer 403 SESSION_LOGGING_OFF) */
+        traced: boolean;
       }[];
     };
     ListSmsSignaturesResponse: {
@@ -2959,6 +3006,8 @@ export interface components {
       origin?: string;
       url?: string;
       code: string;
+      /** @description false: disabled; it issues no auth tokens, and its auth tokens are refused (403 SCHEME_DISABLED) */
+      enabled: boolean;
       /**
        * Format: date-time
        * @description ISO 8601 date-time
@@ -3497,7 +3546,7 @@ export interface operations {
           };
         };
       };
-      /** @description not allowed: APP_IDENTITY_MISMATCH */
+      /** @description not allowed: APP_IDENTITY_MISMATCH, SCHEME_DISABLED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3506,7 +3555,7 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             error?: {
               /** @enum {unknown} */
-              code?: 'APP_IDENTITY_MISMATCH';
+              code?: 'APP_IDENTITY_MISMATCH' | 'SCHEME_DISABLED';
             };
           };
         };
@@ -4358,7 +4407,7 @@ export interface operations {
           };
         };
       };
-      /** @description not allowed: SCHEME_NOT_FOUND */
+      /** @description not allowed: SCHEME_NOT_FOUND, SCHEME_DISABLED */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4367,7 +4416,7 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             error?: {
               /** @enum {unknown} */
-              code?: 'SCHEME_NOT_FOUND';
+              code?: 'SCHEME_NOT_FOUND' | 'SCHEME_DISABLED';
             };
           };
         };
@@ -4471,6 +4520,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: SCHEME_DISABLED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_DISABLED';
+            };
+          };
+        };
+      };
       /** @description unknown: SESSION_NOT_FOUND */
       404: {
         headers: {
@@ -4554,6 +4617,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'AUTH_TOKEN_INVALID';
+            };
+          };
+        };
+      };
+      /** @description not allowed: SCHEME_DISABLED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_DISABLED';
             };
           };
         };
@@ -5086,6 +5163,172 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SCHEME_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  disableScheme: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the scheme code, `FA` + digits */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the scheme */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Scheme'];
+        };
+      };
+      /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
+      401: {
+        headers: {
+          /** @description the authentication scheme to use */
+          'WWW-Authenticate'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: OPERATOR_ROLE_REQUIRED */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'OPERATOR_ROLE_REQUIRED';
+            };
+          };
+        };
+      };
+      /** @description unknown: SCHEME_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SCHEME_NOT_FOUND';
+            };
+          };
+        };
+      };
+      /** @description unavailable for now: retry after `Retry-After` seconds: STORE_UNAVAILABLE */
+      503: {
+        headers: {
+          /** @description seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'STORE_UNAVAILABLE';
+            };
+          };
+        };
+      };
+    };
+  };
+  enableScheme: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the scheme code, `FA` + digits */
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the scheme */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Scheme'];
+        };
       };
       /** @description no or invalid credentials: ADMIN_UNAUTHORIZED */
       401: {
@@ -6268,6 +6511,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
+            };
+          };
+        };
+      };
       /** @description unknown: SESSION_NOT_FOUND */
       404: {
         headers: {
@@ -6355,6 +6612,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
+            };
+          };
+        };
+      };
       /** @description unknown: SESSION_NOT_FOUND */
       404: {
         headers: {
@@ -6420,6 +6691,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
             };
           };
         };
@@ -6499,6 +6784,20 @@ export interface operations {
           };
         };
       };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
+            };
+          };
+        };
+      };
       /** @description unknown: SESSION_NOT_FOUND */
       404: {
         headers: {
@@ -6566,6 +6865,20 @@ export interface operations {
             error?: {
               /** @enum {unknown} */
               code?: 'ADMIN_UNAUTHORIZED';
+            };
+          };
+        };
+      };
+      /** @description not allowed: SESSION_LOGGING_OFF */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'] & {
+            error?: {
+              /** @enum {unknown} */
+              code?: 'SESSION_LOGGING_OFF';
             };
           };
         };
@@ -10806,7 +11119,10 @@ export interface operations {
   };
   getGlobalPolicyDiagram: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description a version number of the history (default: the policy now) */
+        version?: string;
+      };
       header?: never;
       path: {
         /** @description the scene: 100001–100005 */
@@ -10841,7 +11157,7 @@ export interface operations {
           };
         };
       };
-      /** @description unknown: SCENE_NOT_FOUND */
+      /** @description unknown: SCENE_NOT_FOUND, POLICY_VERSION_NOT_FOUND */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10850,7 +11166,7 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             error?: {
               /** @enum {unknown} */
-              code?: 'SCENE_NOT_FOUND';
+              code?: 'SCENE_NOT_FOUND' | 'POLICY_VERSION_NOT_FOUND';
             };
           };
         };
@@ -10990,7 +11306,10 @@ export interface operations {
   };
   getSchemePolicyDiagram: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description a version number of the history (default: the policy now) */
+        version?: string;
+      };
       header?: never;
       path: {
         /** @description the scheme code */
@@ -11027,7 +11346,7 @@ export interface operations {
           };
         };
       };
-      /** @description unknown: SCHEME_NOT_FOUND, SCENE_NOT_FOUND */
+      /** @description unknown: SCHEME_NOT_FOUND, SCENE_NOT_FOUND, POLICY_VERSION_NOT_FOUND */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11036,7 +11355,7 @@ export interface operations {
           'application/json': components['schemas']['Error'] & {
             error?: {
               /** @enum {unknown} */
-              code?: 'SCHEME_NOT_FOUND' | 'SCENE_NOT_FOUND';
+              code?: 'SCHEME_NOT_FOUND' | 'SCENE_NOT_FOUND' | 'POLICY_VERSION_NOT_FOUND';
             };
           };
         };
