@@ -444,6 +444,10 @@ export function defineCamaraSteps(): void {
     },
   );
   defineStep(/^\(config_var:"max_send"-1\) of send-code requests for this phone number has been submitted$/, async function (this: CamaraWorld) {
+    // The daily cap counts per UTC day, and other scenarios move the shared test clock by hours: all sends land in one day.
+    const sendsTake = (this.otp.maxSend + 1) * (this.otp.resendIntervalSeconds + 1) * 1000;
+    const untilMidnight = Math.ceil(this.target.now() / 86_400_000) * 86_400_000 - this.target.now();
+    if (untilMidnight < sendsTake) this.target.advanceSeconds(Math.ceil(untilMidnight / 1000) + 1);
     for (let i = 0; i < this.otp.maxSend - 1; i++) {
       if (i > 0) this.target.advanceSeconds(this.otp.resendIntervalSeconds + 1);
       await this.sendCodeAside();
