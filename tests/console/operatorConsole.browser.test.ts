@@ -1,5 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInToConsole } from '../support/consoleSignIn.js';
+import { collectProblems, launchChromium } from '../support/headlessChromium.js';
 import { testCredentials } from '../support/testServer.js';
 import { useTestServer } from '../support/useTestServer.js';
 
@@ -17,25 +19,11 @@ let schemeCode = '';
 let viewerToken = '';
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1500, height: 1100 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ctx.server.baseUrl });
   page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
+  collectProblems(page, problems);
   page.on('dialog', (dialog) => void dialog.accept());
 });
 afterAll(async () => {
@@ -44,13 +32,7 @@ afterAll(async () => {
 
 const screenshot = (name: string) => page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/numberflow-operator-console-${name}.png`, fullPage: true });
 
-async function signIn(token: string) {
-  await page.goto(`${ctx.server.baseUrl}/console#/schemes`);
-  if (await page.isVisible('#sign-out')) await page.click('#sign-out');
-  await page.fill('#admin-token', token);
-  await page.click('#sign-in-form button');
-  await page.waitForSelector('#signed-in-as:not(:empty)');
-}
+const signIn = (token: string) => signInToConsole(page, `${ctx.server.baseUrl}/console#/schemes`, token);
 
 const policyVersion = () => page.textContent('[data-basic="Version"]');
 

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInToConsole } from '../support/consoleSignIn.js';
 import { collectProblems, launchChromium } from '../support/headlessChromium.js';
 import { testCredentials } from '../support/testServer.js';
 import { useTestServer } from '../support/useTestServer.js';
@@ -28,11 +29,7 @@ afterAll(async () => {
 const screenshot = (name: string) => page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/numberflow-sms-console-${name}.png`, fullPage: true });
 
 async function signIn(token: string) {
-  await page.goto(`${ctx.server.baseUrl}/console#/sms`);
-  if (await page.isVisible('#sign-out')) await page.click('#sign-out');
-  await page.fill('#admin-token', token);
-  await page.click('#sign-in-form button');
-  await page.waitForSelector('#signed-in-as:not(:empty)');
+  await signInToConsole(page, `${ctx.server.baseUrl}/console#/sms`, token);
   await page.waitForSelector('[data-sms-template="100001"]');
 }
 
