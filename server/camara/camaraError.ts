@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { SmsCodeBusyError } from '../../adapters/sms/smsVerification.js';
+import { ProtocolError } from '../http/protocolError.js';
 import { requestBodyError } from '../http/requestBodyError.js';
 import { RateLimitedError } from '../limits/rateLimited.js';
 import { isStoreUnavailable } from '../stores/storeUnavailable.js';
@@ -10,18 +11,7 @@ import { isStoreUnavailable } from '../stores/storeUnavailable.js';
  * with the HTTP status repeated in the body. The CAMARA routes answer in this shape only; the
  * rest of numberflow keeps its own `{error: {code, message}}`.
  */
-export class CamaraError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** Seconds, sent as `Retry-After` with a 429. */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'CamaraError';
-  }
-}
+export class CamaraError extends ProtocolError {}
 
 /** The errors of CAMARA's Commonalities that several APIs share, with their usual wording. */
 export const camaraErrors = {

@@ -1,19 +1,10 @@
+import { ProtocolError } from '../http/protocolError.js';
+
 /**
  * An error in the vendor's protocol: HTTP status plus the `Code` and `Message` the official SDK
  * turns into `ClientError` (4xx), `ThrottlingError` (a `Code` with "Throttling") or `ServerError` (5xx).
  */
-export class VendorError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** Seconds, sent as `Retry-After` with throttling. */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'VendorError';
-  }
-}
+export class VendorError extends ProtocolError {}
 
 export const missingParameter = (name: string) => new VendorError(400, `Missing${name}`, `${name} is mandatory for this action.`);
 export const invalidParameter = (name: string, why?: string) =>
